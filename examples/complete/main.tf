@@ -1,0 +1,111 @@
+# Every input of the module, with a customer managed KMS key whose policy lets the
+# services that use it do so.
+provider "aws" {
+  region = var.region
+}
+
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  # The key's own ARN names the account, so no AWS call is needed at plan time.
+  account_id = split(":", aws_kms_key.this.arn)[4]
+}
+
+resource "aws_kms_key" "this" {
+  description             = "${var.name}: ECS event mirror tables, queues and logs"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  tags                    = var.tags
+}
+
+data "aws_iam_policy_document" "key" {
+  #checkov:skip=CKV_AWS_111:In a key policy the resource "*" is this key alone.
+  #checkov:skip=CKV_AWS_356:In a key policy the resource "*" is this key alone.
+  #checkov:skip=CKV_AWS_109:In a key policy the resource "*" is this key alone; the account root must administer its key.
+  statement {
+    sid       = "AccountAdministers"
+    actions   = ["kms:*"]
+    resources = ["*"] # in a key policy, "*" is this key
+
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${local.account_id}:root"]
+    }
+  }
+
+  statement {
+    sid       = "EventBridgeWritesEncryptedQueues"
+    actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+
+  statement {
+    sid       = "CloudWatchLogsEncryptsLogGroups"
+    actions   = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["logs.${data.aws_region.current.name}.amazonaws.com"]
+    }
+
+    condition {
+      test     = "ArnLike"
+      variable = "kms:EncryptionContext:aws:logs:arn"
+      values   = ["arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.name}:${local.account_id}:log-group:*"]
+    }
+  }
+}
+
+resource "aws_kms_key_policy" "this" {
+  key_id = aws_kms_key.this.id
+  policy = data.aws_iam_policy_document.key.json
+}
+
+resource "aws_sns_topic" "operations" {
+  name              = "${var.name}-operations"
+  kms_master_key_id = aws_kms_key.this.arn
+  tags              = var.tags
+}
+
+module "ecs_events" {
+  source = "../../"
+
+  name         = var.name
+  cluster_arns = var.cluster_arns
+  kms_key_arn  = aws_kms_key.this.arn
+
+  tables = {
+    deletion_protection    = false
+    point_in_time_recovery = true
+    retention_days         = 30
+  }
+
+  handler = {
+    memory_mb               = 512
+    timeout_seconds         = 30
+    batch_size              = 25
+    batching_window_seconds = 2
+    maximum_concurrency     = 10
+    log_level               = "DEBUG"
+    tracing_mode            = "Active"
+  }
+
+  log_retention_days = 731
+  alarm_actions      = [aws_sns_topic.operations.arn]
+  tags               = var.tags
+
+  depends_on = [aws_kms_key_policy.this]
+}

@@ -1,0 +1,82 @@
+"""The EventBridge envelope of ECS events: parse, validate, name the kinds we know."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+ECS_SOURCE = "aws.ecs"
+TASK_STATE_CHANGE = "ECS Task State Change"
+CONTAINER_INSTANCE_STATE_CHANGE = "ECS Container Instance State Change"
+DEPLOYMENT_STATE_CHANGE = "ECS Deployment State Change"
+SERVICE_ACTION = "ECS Service Action"
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class MalformedEvent(ValueError):
+    """The event cannot be processed as it is; retrying will not help."""
+
+
+@dataclass(frozen=True)
+class EcsEvent:
+    id: str
+    source: str
+    detail_type: str
+    account: str
+    region: str
+    time: str
+    resources: tuple[str, ...]
+    detail: dict[str, Any]
+
+
+def parse_event(raw: object) -> EcsEvent:
+    """Check the envelope; the detail is checked by whoever handles its detail-type."""
+    if not isinstance(raw, dict):
+        raise MalformedEvent(f"event is a {type(raw).__name__}, not a JSON object")
+    missing = [k for k in ("id", "source", "detail-type", "detail") if k not in raw]
+    if missing:
+        raise MalformedEvent(f"event lacks {', '.join(missing)}")
+    detail = raw["detail"]
+    if not isinstance(detail, dict):
+        raise MalformedEvent("event detail is not a JSON object")
+    resources = raw.get("resources") or []
+    return EcsEvent(
+        id=str(raw["id"]),
+        source=str(raw["source"]),
+        detail_type=str(raw["detail-type"]),
+        account=str(raw.get("account", "")),
+        region=str(raw.get("region", "")),
+        time=str(raw.get("time", "")),
+        resources=tuple(str(r) for r in resources if isinstance(r, str)),
+        detail=detail,
+    )
+
+
+def required_string(detail: dict[str, Any], name: str) -> str:
+    value = detail.get(name)
+    if not isinstance(value, str) or not value:
+        raise MalformedEvent(f"detail.{name} is missing or not a string")
+    return value
+
+
+def required_version(detail: dict[str, Any]) -> int:
+    value = detail.get("version")
+    # bool is an int in Python; ECS never sends one as a version.
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise MalformedEvent(f"detail.version is missing or not a whole number: {value!r}")
+    return value
+
+
+def epoch_millis(timestamp: object) -> int | None:
+    """ECS timestamps ("2022-08-08T05:07:00.61Z") as epoch milliseconds; None if absent or bad."""
+    if not isinstance(timestamp, str) or not timestamp:
+        return None
+    try:
+        parsed = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        return None
+    return (parsed - _EPOCH) // timedelta(milliseconds=1)

@@ -1,0 +1,323 @@
+"""The state mirror: compact records of tasks and container instances, written by version.
+
+ECS delivers at least once and out of order; `detail.version` orders the states of one
+resource and equal versions are duplicates. Each state is written with ONE conditional
+PutItem and no read. DynamoDB bills a conditional write for the larger of the stored and
+the new item even when the condition fails, so records stay small (about 1 KB for a
+typical task): the raw event belongs in the event log, not here.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+
+from .events import EcsEvent, epoch_millis, required_string, required_version
+
+TASK_KEY = "taskArn"
+CONTAINER_INSTANCE_KEY = "containerInstanceArn"
+
+APPLIED = "applied"
+DUPLICATE = "duplicate"
+STALE = "stale"
+
+# DynamoDB refuses items over 400 KB, but the real limit is cost: every later delivery
+# for the resource is billed by the larger of the stored and the new item. A task has
+# at most 10 containers (about 2 KB), so only a pathological event comes near this.
+MAX_ITEM_BYTES = 64 * 1024
+# No single text (a stop reason, an image name) needs more than this to be useful.
+MAX_TEXT_CHARS = 2048
+
+_TASK_TIMES = (
+    "createdAt",
+    "pullStartedAt",
+    "pullStoppedAt",
+    "startedAt",
+    "stoppingAt",
+    "executionStoppedAt",
+    "stoppedAt",
+    "updatedAt",
+)
+_TASK_TEXTS = (
+    "lastStatus",
+    "desiredStatus",
+    "group",
+    "startedBy",
+    "launchType",
+    "capacityProviderName",
+    "availabilityZone",
+    "containerInstanceArn",
+    "healthStatus",
+    "stopCode",
+    "stoppedReason",
+)
+_CONTAINER_INSTANCE_TEXTS = (
+    "ec2InstanceId",
+    "capacityProviderName",
+    "statusReason",
+    "agentUpdateStatus",
+)
+_CONTAINER_TEXTS = ("name", "image", "lastStatus", "reason", "healthStatus")
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+def task_record(event: EcsEvent, retention_days: int) -> dict[str, Any]:
+    """What the mirror keeps of an "ECS Task State Change": enough to answer
+    "what happened to this task" without the raw event. Overrides are never kept:
+    their environment values are secrets until proven otherwise."""
+    detail = event.detail
+    record: dict[str, Any] = {
+        TASK_KEY: required_string(detail, TASK_KEY),
+        "version": required_version(detail),
+    }
+    record.update(_short_names(detail))
+    record.update(_texts(detail, _TASK_TEXTS))
+    record.update(_times(detail, _TASK_TIMES))
+    for name in ("cpu", "memory"):  # ECS sends task-level cpu and memory as strings
+        number = _number(detail.get(name))
+        if number is not None:
+            record[name] = number
+    containers = [_container(c) for c in detail.get("containers") or [] if isinstance(c, dict)]
+    if containers:
+        record["containers"] = containers
+    record.update(_event_fields(event))
+    if record.get("lastStatus") == "STOPPED":
+        _set_expiry(record, record.get("stoppedAt"), event, retention_days)
+    return fit_item(record)
+
+
+def container_instance_record(event: EcsEvent, retention_days: int) -> dict[str, Any]:
+    """What the mirror keeps of an "ECS Container Instance State Change"."""
+    detail = event.detail
+    record: dict[str, Any] = {
+        CONTAINER_INSTANCE_KEY: required_string(detail, CONTAINER_INSTANCE_KEY),
+        "version": required_version(detail),
+    }
+    # The event calls it `status`; the table contract calls it lastStatus like tasks.
+    record.update(_texts(detail, ("status",), rename={"status": "lastStatus"}))
+    record.update(_short_names(detail))
+    record.update(_texts(detail, _CONTAINER_INSTANCE_TEXTS))
+    if isinstance(detail.get("agentConnected"), bool):
+        record["agentConnected"] = detail["agentConnected"]
+    for name in ("runningTasksCount", "pendingTasksCount"):
+        number = _number(detail.get(name))
+        if number is not None:
+            record[name] = number
+    record.update(_times(detail, ("registeredAt", "updatedAt")))
+    for name in ("registeredResources", "remainingResources"):
+        resources = _resources(detail.get(name))
+        if resources:
+            record[name] = resources
+    version_info = detail.get("versionInfo")
+    if isinstance(version_info, dict):
+        record.update(_texts(version_info, ("agentVersion", "dockerVersion")))
+    record.update(_event_fields(event))
+    if record.get("lastStatus") in ("INACTIVE", "DEREGISTERED"):
+        _set_expiry(record, record.get("updatedAt"), event, retention_days)
+    return fit_item(record)
+
+
+def _short_names(detail: dict[str, Any]) -> dict[str, str]:
+    """`cluster` and `taskDefinition` ("family:revision") instead of their ARNs: the
+    account, region and partition are in the resource's own ARN already, and the
+    saved bytes are paid for on every delivery."""
+    names = {}
+    for arn_name, name, marker in (
+        ("clusterArn", "cluster", ":cluster/"),
+        ("taskDefinitionArn", "taskDefinition", ":task-definition/"),
+    ):
+        arn = detail.get(arn_name)
+        if isinstance(arn, str) and arn:
+            names[name] = arn.split(marker, 1)[1] if marker in arn else arn
+    return names
+
+
+def _container(container: dict[str, Any]) -> dict[str, Any]:
+    result = _texts(container, _CONTAINER_TEXTS)
+    exit_code = _number(container.get("exitCode"))
+    if exit_code is not None:
+        result["exitCode"] = exit_code
+    return result
+
+
+def _resources(resources: object) -> dict[str, Any]:
+    """Numeric resources (CPU, MEMORY, GPU...) by name; port lists are left out."""
+    if not isinstance(resources, list):
+        return {}
+    result: dict[str, Any] = {}
+    for resource in resources:
+        if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
+            continue
+        for value_key in ("integerValue", "longValue", "doubleValue"):
+            number = _number(resource.get(value_key))
+            if number is not None:
+                result[resource["name"]] = number
+                break
+    return result
+
+
+def _texts(
+    source: dict[str, Any], names: tuple[str, ...], rename: dict[str, str] | None = None
+) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for name in names:
+        value = source.get(name)
+        if isinstance(value, str) and value:
+            result[(rename or {}).get(name, name)] = value
+    return result
+
+
+def _times(source: dict[str, Any], names: tuple[str, ...]) -> dict[str, int]:
+    result = {}
+    for name in names:
+        millis = epoch_millis(source.get(name))
+        if millis is not None:
+            result[name] = millis
+    return result
+
+
+def _number(value: object) -> int | Decimal | None:
+    """A DynamoDB number from an int, float or numeric string; None otherwise.
+    Floats go through str() so 0.1 is stored as 0.1, not its binary expansion."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return Decimal(str(value)) if math.isfinite(value) else None
+    if isinstance(value, str):
+        try:
+            number = Decimal(value.strip())
+        except ArithmeticError:
+            return None
+        if not number.is_finite():
+            return None
+        return int(number) if number == number.to_integral_value() else number
+    return None
+
+
+def _event_fields(event: EcsEvent) -> dict[str, Any]:
+    fields: dict[str, Any] = {"eventId": event.id}
+    event_time = epoch_millis(event.time)
+    if event_time is not None:
+        fields["eventTime"] = event_time
+    return fields
+
+
+def _set_expiry(
+    record: dict[str, Any], ended_millis: object, event: EcsEvent, retention_days: int
+) -> None:
+    """DynamoDB TTL (epoch seconds) counted from when the resource stopped."""
+    if retention_days <= 0:
+        return
+    base = ended_millis if isinstance(ended_millis, int) else epoch_millis(event.time)
+    if base is not None:
+        record["expiresAt"] = base // 1000 + retention_days * 86400
+
+
+# --- item size -----------------------------------------------------------------------
+
+
+def item_size(item: dict[str, Any]) -> int:
+    """Bytes DynamoDB counts for an item (names plus values), rounded up where AWS is vague."""
+    return sum(len(name.encode()) + _value_size(value) for name, value in item.items())
+
+
+def _value_size(value: Any) -> int:
+    if isinstance(value, str):
+        return len(value.encode())
+    if isinstance(value, bool) or value is None:
+        return 1
+    if isinstance(value, int | Decimal):
+        digits = len(str(abs(value)).replace(".", "").lstrip("0")) or 1
+        return (digits + 1) // 2 + 1
+    if isinstance(value, list):
+        return 3 + sum(1 + _value_size(v) for v in value)
+    if isinstance(value, dict):
+        return 3 + sum(1 + len(k.encode()) + _value_size(v) for k, v in value.items())
+    raise TypeError(f"cannot size {type(value).__name__}")
+
+
+def fit_item(record: dict[str, Any]) -> dict[str, Any]:
+    """Keep the record under MAX_ITEM_BYTES: cut long texts, then drop trailing
+    containers. A trimmed record says so (`trimmed`, `containersOmitted`)."""
+    fitted: dict[str, Any] = _cap_texts(record)
+    trimmed = fitted != record
+    containers = list(fitted.get("containers", []))
+    omitted = 0
+    while item_size(fitted) > MAX_ITEM_BYTES and containers:
+        containers.pop()
+        omitted += 1
+        fitted["containers"] = containers
+    if omitted:
+        fitted["containersOmitted"] = omitted
+    if trimmed or omitted:
+        fitted["trimmed"] = True
+    if item_size(fitted) > MAX_ITEM_BYTES:
+        # Nothing this module writes can get here after the cuts above; refuse loudly
+        # rather than let DynamoDB reject the item on every retry.
+        raise ValueError(f"record is {item_size(fitted)} bytes even after trimming")
+    return fitted
+
+
+def _cap_texts(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > MAX_TEXT_CHARS:
+        return value[: MAX_TEXT_CHARS - 1] + "…"
+    if isinstance(value, list):
+        return [_cap_texts(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _cap_texts(v) for k, v in value.items()}
+    return value
+
+
+# --- the conditional write -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    outcome: str  # APPLIED, DUPLICATE or STALE
+    # What the table held when the condition failed (DynamoDB returns it with the
+    # failure at no extra cost); empty when the write was applied.
+    stored: dict[str, Any] = field(default_factory=dict)
+
+
+def write_if_newer(
+    dynamodb: Any, table_name: str, key_name: str, record: dict[str, Any]
+) -> WriteResult:
+    """Store `record` unless the table already holds the same or a newer version.
+
+    One PutItem, no read. A record without `version` (from an API that did not give
+    one) is written only where nothing is stored yet, so it never overwrites a
+    versioned state.
+    """
+    version = record.get("version")
+    request: dict[str, Any] = {
+        "TableName": table_name,
+        "Item": {k: _serializer.serialize(v) for k, v in record.items()},
+        "ExpressionAttributeNames": {"#key": key_name},
+        "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+    }
+    if version is None:
+        request["ConditionExpression"] = "attribute_not_exists(#key)"
+    else:
+        request["ConditionExpression"] = "attribute_not_exists(#key) OR #version < :version"
+        request["ExpressionAttributeNames"]["#version"] = "version"
+        request["ExpressionAttributeValues"] = {":version": {"N": str(version)}}
+    try:
+        dynamodb.put_item(**request)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+            raise
+        stored = {
+            k: _deserializer.deserialize(v) for k, v in error.response.get("Item", {}).items()
+        }
+        same = version is not None and stored.get("version") == version
+        return WriteResult(DUPLICATE if same else STALE, stored)
+    return WriteResult(APPLIED)

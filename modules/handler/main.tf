@@ -1,0 +1,194 @@
+locals {
+  # SQS redelivers a message whose receive outlived the visibility timeout; AWS
+  # recommends six times the function timeout so a retried batch is not doubled.
+  visibility_timeout_seconds = var.function.timeout_seconds * 6
+}
+
+# --- EventBridge -> SQS ---------------------------------------------------------------
+
+resource "aws_cloudwatch_event_rule" "this" {
+  name          = var.name
+  description   = "ECS events for the state mirror and alerts"
+  event_pattern = var.event_pattern
+  tags          = var.tags
+}
+
+resource "aws_cloudwatch_event_target" "this" {
+  rule = aws_cloudwatch_event_rule.this.name
+  arn  = aws_sqs_queue.this.arn
+
+  # Events that cannot reach the queue are kept, not dropped.
+  dead_letter_config {
+    arn = aws_sqs_queue.dead_letter.arn
+  }
+
+  retry_policy {
+    maximum_event_age_in_seconds = 86400
+    maximum_retry_attempts       = 185
+  }
+}
+
+resource "aws_sqs_queue" "this" {
+  name                       = var.name
+  visibility_timeout_seconds = local.visibility_timeout_seconds
+  message_retention_seconds  = 345600 # 4 days
+  receive_wait_time_seconds  = 20
+  sqs_managed_sse_enabled    = var.kms_key_arn == null ? true : null
+  kms_master_key_id          = var.kms_key_arn
+
+  redrive_policy = jsonencode({
+    deadLetterTargetArn = aws_sqs_queue.dead_letter.arn
+    maxReceiveCount     = 5
+  })
+
+  tags = var.tags
+}
+
+resource "aws_sqs_queue" "dead_letter" {
+  name                      = "${var.name}-dlq"
+  message_retention_seconds = 1209600 # 14 days, the SQS maximum
+  sqs_managed_sse_enabled   = var.kms_key_arn == null ? true : null
+  kms_master_key_id         = var.kms_key_arn
+  tags                      = var.tags
+}
+
+resource "aws_sqs_queue_redrive_allow_policy" "dead_letter" {
+  queue_url = aws_sqs_queue.dead_letter.id
+  redrive_allow_policy = jsonencode({
+    redrivePermission = "byQueue"
+    sourceQueueArns   = [aws_sqs_queue.this.arn]
+  })
+}
+
+data "aws_iam_policy_document" "queue" {
+  for_each = {
+    this        = aws_sqs_queue.this.arn
+    dead_letter = aws_sqs_queue.dead_letter.arn
+  }
+
+  statement {
+    sid       = "EventBridgeRuleSends"
+    actions   = ["sqs:SendMessage"]
+    resources = [each.value]
+
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+
+    condition {
+      test     = "ArnEquals"
+      variable = "aws:SourceArn"
+      values   = [aws_cloudwatch_event_rule.this.arn]
+    }
+  }
+
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["sqs:*"]
+    resources = [each.value]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
+resource "aws_sqs_queue_policy" "this" {
+  for_each = {
+    this        = aws_sqs_queue.this.id
+    dead_letter = aws_sqs_queue.dead_letter.id
+  }
+
+  queue_url = each.value
+  policy    = data.aws_iam_policy_document.queue[each.key].json
+}
+
+resource "aws_cloudwatch_metric_alarm" "dead_letter" {
+  alarm_name          = "${var.name}-dead-letters"
+  alarm_description   = "ECS events the handler could not process are waiting in ${aws_sqs_queue.dead_letter.name}; read its logs for the event id and reason, fix, then redrive."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  dimensions          = { QueueName = aws_sqs_queue.dead_letter.name }
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarm_actions
+  ok_actions          = var.alarm_actions
+  tags                = var.tags
+}
+
+# --- Lambda --------------------------------------------------------------------------
+
+resource "aws_cloudwatch_log_group" "this" {
+  name              = "/aws/lambda/${var.name}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+  tags              = var.tags
+}
+
+resource "aws_lambda_function" "this" {
+  #checkov:skip=CKV_AWS_116:A Lambda DLQ only serves asynchronous invokes; SQS invokes this function and the queue's redrive policy keeps failed events in the dead-letter queue.
+  #checkov:skip=CKV_AWS_117:The function calls only AWS APIs; a VPC would need NAT or endpoints and adds cost without narrowing what it can reach.
+  #checkov:skip=CKV_AWS_115:Concurrency is bounded by the event source mapping's maximum_concurrency, which does not take reserved capacity from the account.
+  #checkov:skip=CKV_AWS_272:The package is built deterministically from lambda_src and tests fail when the committed zip differs; code signing needs a signer profile the caller would have to own.
+  #checkov:skip=CKV_AWS_50:tracing_config.mode is var.function.tracing_mode, validated to PassThrough or Active; checkov cannot read object inputs.
+  function_name    = var.name
+  description      = "Mirrors ECS task and container-instance state into DynamoDB"
+  role             = aws_iam_role.this.arn
+  runtime          = "python3.13"
+  architectures    = ["arm64"]
+  handler          = "ecs_events.handler.lambda_handler"
+  filename         = var.package_path
+  source_code_hash = filebase64sha256(var.package_path)
+  memory_size      = var.function.memory_mb
+  timeout          = var.function.timeout_seconds
+  kms_key_arn      = var.kms_key_arn
+
+  environment {
+    variables = merge(var.environment, {
+      TASK_TABLE_NAME               = var.state.task_table_name
+      CONTAINER_INSTANCE_TABLE_NAME = var.state.container_instance_table_name
+    })
+  }
+
+  logging_config {
+    log_format            = "JSON"
+    log_group             = aws_cloudwatch_log_group.this.name
+    application_log_level = var.function.log_level
+    system_log_level      = "WARN"
+  }
+
+  tracing_config {
+    mode = var.function.tracing_mode
+  }
+
+  tags = var.tags
+
+  depends_on = [aws_iam_role_policy.this]
+}
+
+resource "aws_lambda_event_source_mapping" "this" {
+  event_source_arn                   = aws_sqs_queue.this.arn
+  function_name                      = aws_lambda_function.this.arn
+  batch_size                         = var.function.batch_size
+  maximum_batching_window_in_seconds = var.function.batching_window_seconds
+  function_response_types            = ["ReportBatchItemFailures"]
+
+  scaling_config {
+    maximum_concurrency = var.function.maximum_concurrency
+  }
+
+  tags = var.tags
+}

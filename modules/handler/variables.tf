@@ -1,0 +1,82 @@
+variable "name" {
+  description = "Name of the function, queue and rule; also the prefix of the dead-letter queue."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,56}$", var.name))
+    error_message = "name must be 1-56 letters, digits, '_' or '-' (Lambda and SQS name limits, with room for suffixes)."
+  }
+}
+
+variable "package_path" {
+  description = "Path of the Lambda zip built by tools/package_lambda.py."
+  type        = string
+}
+
+variable "state" {
+  description = "The state tables the handler writes (outputs of modules/state)."
+  type = object({
+    task_table_name               = string
+    task_table_arn                = string
+    container_instance_table_name = string
+    container_instance_table_arn  = string
+  })
+}
+
+variable "event_pattern" {
+  description = "EventBridge pattern of the events sent to the handler, as a JSON string."
+  type        = string
+
+  validation {
+    condition     = can(jsondecode(var.event_pattern))
+    error_message = "event_pattern must be a JSON object."
+  }
+}
+
+variable "environment" {
+  description = "Extra environment variables for the function (settings, never secrets)."
+  type        = map(string)
+  default     = {}
+}
+
+variable "extra_policy_json" {
+  description = "Additional IAM policy (JSON) for capabilities that ride on the handler, such as publishing alerts; null for none."
+  type        = string
+  default     = null
+}
+
+variable "function" {
+  description = "Sizing and batching of the function and its event source mapping."
+  type = object({
+    memory_mb               = number
+    timeout_seconds         = number
+    batch_size              = number
+    batching_window_seconds = number
+    maximum_concurrency     = number
+    log_level               = string
+    tracing_mode            = string
+  })
+}
+
+variable "kms_key_arn" {
+  description = "Customer managed KMS key for the queues, the log group and the function's environment; null uses AWS managed encryption."
+  type        = string
+  default     = null
+}
+
+variable "log_retention_days" {
+  description = "Days to keep the function's logs."
+  type        = number
+}
+
+variable "alarm_actions" {
+  description = "ARNs notified when the dead-letter queue holds messages (SNS topics)."
+  type        = list(string)
+  default     = []
+}
+
+variable "tags" {
+  description = "Tags for every resource this module creates."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,52 @@
+import pytest
+
+from ecs_events.events import MalformedEvent, epoch_millis, parse_event, required_version
+from tests.events import task_event
+
+
+def test_parse_event_reads_the_envelope() -> None:
+    raw = task_event()
+    event = parse_event(raw)
+    assert (event.id, event.source, event.detail_type) == (
+        raw["id"],
+        "aws.ecs",
+        "ECS Task State Change",
+    )
+    assert event.resources == tuple(raw["resources"])
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ([], "not a JSON object"),
+        ({"id": "x", "source": "aws.ecs", "detail-type": "t"}, "lacks detail"),
+        ({"id": "x", "source": "aws.ecs", "detail-type": "t", "detail": "s"}, "not a JSON"),
+    ],
+)
+def test_parse_event_rejects_a_broken_envelope(raw: object, message: str) -> None:
+    with pytest.raises(MalformedEvent, match=message):
+        parse_event(raw)
+
+
+@pytest.mark.parametrize("version", [None, "3", 1.5, True, -1])
+def test_required_version_accepts_only_whole_numbers(version: object) -> None:
+    with pytest.raises(MalformedEvent, match=r"detail\.version"):
+        required_version({"version": version})
+
+
+@pytest.mark.parametrize(
+    ("text", "millis"),
+    [
+        ("2022-08-08T05:07:00.61Z", 1659935220610),
+        ("2020-05-23T11:11:11Z", 1590232271000),
+        ("2016-12-06T16:41:06.991Z", 1481042466991),
+        ("2026-11-20T03:14:01.123456+00:00", 1795144441123),
+    ],
+)
+def test_epoch_millis_reads_the_formats_ecs_sends(text: str, millis: int) -> None:
+    assert epoch_millis(text) == millis
+
+
+@pytest.mark.parametrize("text", [None, "", "yesterday", "2026-11-20T03:14:01"])
+def test_epoch_millis_gives_none_for_absent_or_zoneless_times(text: object) -> None:
+    assert epoch_millis(text) is None

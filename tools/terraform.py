@@ -1,0 +1,121 @@
+"""Run Terraform from Python (tests, demo) through python-terraform.
+
+python-terraform 0.10 predates Terraform 1.x; its rough edges are handled here and
+nowhere else: `plan` runs with -detailed-exitcode (exit 2 means "changes", not
+failure), `destroy` sends the removed `-force` flag unless told not to, and `apply`
+needs `skip_plan=True` to pass -auto-approve.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from python_terraform import IsFlagged, IsNotFlagged, Terraform
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+PROVIDER_MIRROR = Path("/opt/tf-plugins")
+MIRROR_CLI_CONFIG = REPO_ROOT / "terraform-mirror.tfrc"
+
+# Provider settings that let `plan` run with no AWS account and no network.
+OFFLINE_PROVIDER_OVERRIDE = """\
+provider "aws" {
+  region                      = "eu-west-1"
+  access_key                  = "offline"
+  secret_key                  = "offline"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+  max_retries                 = 1
+}
+"""
+
+
+class TerraformError(RuntimeError):
+    def __init__(self, command: str, code: int, stderr: str) -> None:
+        super().__init__(f"terraform {command} exited {code}:\n{stderr.strip()}")
+
+
+def use_provider_mirror() -> None:
+    """Point Terraform at the local provider mirror where this machine has one."""
+    if PROVIDER_MIRROR.is_dir():
+        os.environ["TF_CLI_CONFIG_FILE"] = str(MIRROR_CLI_CONFIG)
+    os.environ.setdefault("TF_IN_AUTOMATION", "1")
+    os.environ.setdefault("CHECKPOINT_DISABLE", "1")
+
+
+def copy_sources(destination: Path) -> Path:
+    """Copy the module's Terraform sources (root, modules, examples, package) to destination.
+
+    Examples reference the module by relative path, so the tree keeps its shape;
+    working copies keep .terraform folders and plan files out of the checkout.
+    """
+    ignore = shutil.ignore_patterns(".terraform", "*.tfstate*", ".terraform.lock.hcl")
+    destination.mkdir(parents=True, exist_ok=True)
+    for path in REPO_ROOT.glob("*.tf"):
+        shutil.copy2(path, destination / path.name)
+    for folder in ("modules", "examples", "dist"):
+        if (REPO_ROOT / folder).is_dir():
+            shutil.copytree(REPO_ROOT / folder, destination / folder, ignore=ignore)
+    return destination
+
+
+class Workspace:
+    """One Terraform working directory."""
+
+    def __init__(self, directory: Path) -> None:
+        use_provider_mirror()
+        self.directory = directory
+        self._terraform = Terraform(working_dir=str(directory))
+
+    def _run(self, command: str, code: int, stderr: str, allowed: tuple[int, ...] = (0,)) -> None:
+        if code not in allowed:
+            raise TerraformError(command, code, stderr)
+
+    def make_offline(self) -> None:
+        (self.directory / "offline_provider_override.tf").write_text(OFFLINE_PROVIDER_OVERRIDE)
+
+    def init(self) -> None:
+        code, _, err = self._terraform.init(backend=False, reconfigure=IsNotFlagged)
+        self._run("init", code, err)
+
+    def validate(self) -> None:
+        code, _, err = self._terraform.cmd("validate", no_color=IsFlagged)
+        self._run("validate", code, err)
+
+    def plan(self, variables: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Plan and return `terraform show -json` of the plan."""
+        plan_file = "test.tfplan"
+        code, _, err = self._terraform.plan(out=plan_file, var=_as_cli_vars(variables))
+        # -detailed-exitcode: 0 = no changes, 2 = changes, 1 = error.
+        self._run("plan", code, err, allowed=(0, 2))
+        code, out, err = self._terraform.cmd("show", "-json", plan_file)
+        self._run("show", code, err)
+        return dict(json.loads(out))
+
+    def apply(self, variables: Mapping[str, Any] | None = None) -> None:
+        code, _, err = self._terraform.apply(skip_plan=True, var=_as_cli_vars(variables))
+        self._run("apply", code, err)
+
+    def destroy(self, variables: Mapping[str, Any] | None = None) -> None:
+        code, _, err = self._terraform.destroy(
+            force=IsNotFlagged, auto_approve=True, var=_as_cli_vars(variables)
+        )
+        self._run("destroy", code, err)
+
+    def outputs(self) -> dict[str, Any]:
+        code, out, err = self._terraform.cmd("output", "-json")
+        self._run("output", code, err)
+        return {name: value["value"] for name, value in json.loads(out).items()}
+
+
+def _as_cli_vars(variables: Mapping[str, Any] | None) -> dict[str, str] | None:
+    """-var values: strings as they are, everything else as HCL-compatible JSON."""
+    if not variables:
+        return None
+    return {k: v if isinstance(v, str) else json.dumps(v) for k, v in variables.items()}
