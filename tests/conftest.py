@@ -1,9 +1,35 @@
-"""Make the Lambda package importable in tests exactly as the Lambda runtime sees it."""
+"""Fixtures shared by every test tier."""
 
-import sys
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-for path in (ROOT / "lambda_src", ROOT):
-    if str(path) not in sys.path:
-        sys.path.insert(0, str(path))
+import pytest
+
+from tests.plan import Plan
+from tools.terraform import Workspace, copy_sources
+
+
+@pytest.fixture(scope="session")
+def terraform_sources(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_sources(tmp_path_factory.mktemp("terraform"))
+
+
+@pytest.fixture(scope="session")
+def plan_example(terraform_sources: Path) -> Iterator[Callable[[str], Plan]]:
+    """plan_example("basic") -> Plan of examples/basic, planned offline at most once."""
+    if shutil.which("terraform") is None:  # pragma: no cover - depends on the machine
+        pytest.skip("terraform is not installed")
+    plans: dict[str, Plan] = {}
+
+    def plan(example: str) -> Plan:
+        if example not in plans:
+            workspace = Workspace(terraform_sources / "examples" / example)
+            workspace.make_offline()
+            workspace.init()
+            plans[example] = Plan(workspace.plan())
+        return plans[example]
+
+    yield plan

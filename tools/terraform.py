@@ -11,7 +11,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Mapping
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +37,45 @@ provider "aws" {
   max_retries                 = 1
 }
 """
+
+
+class _AcceptEveryDefinition(BaseHTTPRequestHandler):
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        body = json.dumps({"result": "OK", "diagnostics": []}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-amz-json-1.0")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextmanager
+def offline_sfn_validation() -> Iterator[None]:
+    """Answer Step Functions' ValidateStateMachineDefinition locally.
+
+    hashicorp/aws 5.x calls it during `plan` for every state machine whose definition is
+    known, so an offline plan would fail on the network. A loopback endpoint that accepts
+    every definition stands in, through AWS_ENDPOINT_URL_SFN; the definitions are still
+    checked, by running them in moto's interpreter (tests/functional).
+    """
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _AcceptEveryDefinition)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    saved = os.environ.get("AWS_ENDPOINT_URL_SFN")
+    os.environ["AWS_ENDPOINT_URL_SFN"] = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("AWS_ENDPOINT_URL_SFN", None)
+        else:
+            os.environ["AWS_ENDPOINT_URL_SFN"] = saved
+        server.shutdown()
+        server.server_close()
 
 
 class TerraformError(RuntimeError):
@@ -71,6 +113,7 @@ class Workspace:
     def __init__(self, directory: Path) -> None:
         use_provider_mirror()
         self.directory = directory
+        self.offline = False
         self._terraform = Terraform(working_dir=str(directory))
 
     def _run(self, command: str, code: int, stderr: str, allowed: tuple[int, ...] = (0,)) -> None:
@@ -79,6 +122,7 @@ class Workspace:
 
     def make_offline(self) -> None:
         (self.directory / "offline_provider_override.tf").write_text(OFFLINE_PROVIDER_OVERRIDE)
+        self.offline = True
 
     def init(self) -> None:
         code, _, err = self._terraform.init(backend=False, reconfigure=IsNotFlagged)
@@ -91,7 +135,11 @@ class Workspace:
     def plan(self, variables: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Plan and return `terraform show -json` of the plan."""
         plan_file = "test.tfplan"
-        code, _, err = self._terraform.plan(out=plan_file, var=_as_cli_vars(variables))
+        if self.offline:
+            with offline_sfn_validation():
+                code, _, err = self._terraform.plan(out=plan_file, var=_as_cli_vars(variables))
+        else:
+            code, _, err = self._terraform.plan(out=plan_file, var=_as_cli_vars(variables))
         # -detailed-exitcode: 0 = no changes, 2 = changes, 1 = error.
         self._run("plan", code, err, allowed=(0, 2))
         code, out, err = self._terraform.cmd("show", "-json", plan_file)
