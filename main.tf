@@ -9,6 +9,42 @@ locals {
     },
     local.cluster_filter,
   )
+
+  # Task failures ride on the state-change rule. Deployment and service events carry
+  # no clusterArn, but their service ARN (arn:...:service/<cluster>/<service>) names it.
+  alert_triggers = [for trigger, on in var.alerts.triggers : trigger if on]
+  service_cluster_filter = length(var.cluster_arns) == 0 ? {} : {
+    resources = [for arn in var.cluster_arns : { prefix = "${replace(arn, ":cluster/", ":service/")}/" }]
+  }
+  alert_patterns = !var.alerts.enabled ? {} : merge(
+    !contains(local.alert_triggers, "deployment_failure") ? {} : {
+      deployments = merge({
+        source        = ["aws.ecs"]
+        "detail-type" = ["ECS Deployment State Change"]
+        detail        = { eventName = ["SERVICE_DEPLOYMENT_FAILED"] }
+      }, local.service_cluster_filter)
+    },
+    !contains(local.alert_triggers, "service_action") ? {} : {
+      service-actions = merge({
+        source        = ["aws.ecs"]
+        "detail-type" = ["ECS Service Action"]
+        detail        = { eventType = ["WARN", "ERROR"] }
+      }, local.service_cluster_filter)
+    },
+  )
+
+  alert_environment = !var.alerts.enabled ? {} : {
+    ALERT_TOPIC_ARN     = module.alerts[0].topic_arn
+    ALERT_TABLE_NAME    = module.alerts[0].table_name
+    ALERT_TRIGGERS      = join(",", local.alert_triggers)
+    ALERT_EXIT_CODES    = join(",", var.alerts.exit_codes)
+    ALERT_FAMILIES      = join(",", var.alerts.families)
+    ALERT_SERVICES      = join(",", var.alerts.services)
+    ALERT_CLAIM_SECONDS = tostring(var.handler.timeout_seconds)
+    METRIC_NAMESPACE    = local.metric_namespace
+    STACK_NAME          = var.name
+  }
+  metric_namespace = "ECSEvents"
 }
 
 module "state" {
@@ -18,20 +54,74 @@ module "state" {
   kms_key_arn            = var.kms_key_arn
   deletion_protection    = var.tables.deletion_protection
   point_in_time_recovery = var.tables.point_in_time_recovery
+  query_indexes          = var.tables.query_indexes
   tags                   = var.tags
 }
 
 module "handler" {
   source = "./modules/handler"
 
-  name          = var.name
-  package_path  = "${path.module}/dist/ecs_events.zip"
-  state         = module.state
-  event_pattern = jsonencode(local.state_change_pattern)
-  function      = var.handler
-  environment = {
+  name         = var.name
+  package_path = "${path.module}/dist/ecs_events.zip"
+  state        = module.state
+  event_patterns = merge(
+    { state = jsonencode(local.state_change_pattern) },
+    { for purpose, pattern in local.alert_patterns : purpose => jsonencode(pattern) },
+  )
+  function = var.handler
+  environment = merge(local.alert_environment, {
     RETENTION_DAYS = tostring(var.tables.retention_days)
+  })
+  extra_policy_json  = var.alerts.enabled ? module.alerts[0].publisher_policy_json : null
+  kms_key_arn        = var.kms_key_arn
+  log_retention_days = var.log_retention_days
+  alarm_actions      = var.alarm_actions
+  tags               = var.tags
+}
+
+module "alerts" {
+  source = "./modules/alerts"
+  count  = var.alerts.enabled ? 1 : 0
+
+  name                = var.name
+  topic_arn           = var.alerts.topic_arn
+  publisher_role_arns = [module.handler.role_arn]
+  email_addresses     = var.alerts.email_addresses
+  alarm               = var.alerts.alarm
+  alarm_actions       = var.alarm_actions
+  metric_namespace    = local.metric_namespace
+  kms_key_arn         = var.kms_key_arn
+  deletion_protection = var.tables.deletion_protection
+  tags                = var.tags
+}
+
+module "history" {
+  source = "./modules/history"
+  count  = var.history.enabled ? 1 : 0
+
+  name           = var.name
+  cluster_arns   = var.cluster_arns
+  retention_days = coalesce(var.history.retention_days, var.log_retention_days)
+  kms_key_arn    = var.kms_key_arn
+  alarm_actions  = var.alarm_actions
+  tags           = var.tags
+}
+
+module "reconciler" {
+  source = "./modules/reconciler"
+  count  = var.reconciler.enabled ? 1 : 0
+
+  name             = "${var.name}-reconciler"
+  package_path     = "${path.module}/dist/ecs_events.zip"
+  state            = module.state
+  cluster_arns     = var.cluster_arns
+  schedule_minutes = var.reconciler.schedule_minutes
+  function = {
+    memory_mb       = var.reconciler.memory_mb
+    timeout_seconds = var.reconciler.timeout_seconds
+    log_level       = var.reconciler.log_level
   }
+  retention_days     = var.tables.retention_days
   kms_key_arn        = var.kms_key_arn
   log_retention_days = var.log_retention_days
   alarm_actions      = var.alarm_actions

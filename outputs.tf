@@ -1,3 +1,18 @@
+output "alert_alarm_arn" {
+  description = "ARN of the alarm on the failure metric, or null when alerts or the alarm are off."
+  value       = var.alerts.enabled ? module.alerts[0].alarm_arn : null
+}
+
+output "alert_table_name" {
+  description = "Name of the table that remembers sent alerts, or null when alerts are off."
+  value       = var.alerts.enabled ? module.alerts[0].table_name : null
+}
+
+output "alert_topic_arn" {
+  description = "ARN of the SNS topic alerts are published to, or null when alerts are off."
+  value       = var.alerts.enabled ? module.alerts[0].topic_arn : null
+}
+
 output "container_instance_table_arn" {
   description = "ARN of the container-instance state table (key containerInstanceArn)."
   value       = module.state.container_instance_table_arn
@@ -48,14 +63,64 @@ output "handler_role_arn" {
   value       = module.handler.role_arn
 }
 
-output "handler_rule_arn" {
-  description = "ARN of the EventBridge rule that sends task and container-instance events to the queue."
-  value       = module.handler.rule_arn
+output "handler_rule_arns" {
+  description = "ARNs of the EventBridge rules that feed the handler's queue, by purpose (state, deployments, service-actions)."
+  value       = module.handler.rule_arns
+}
+
+output "history_dead_letter_queue_arn" {
+  description = "ARN of the queue that keeps events the event log could not take; null when history is off."
+  value       = one(module.history[*].dead_letter_queue_arn)
+}
+
+output "history_log_group_name" {
+  description = "Event log group: every ECS event of the selected clusters as JSON; null when history is off."
+  value       = one(module.history[*].log_group_name)
+}
+
+output "history_query_definition_names" {
+  description = "Saved Logs Insights queries over the event log (task timeline, failures, stops by family); empty when history is off."
+  value       = flatten(module.history[*].query_definition_names)
+}
+
+output "history_rule_arn" {
+  description = "ARN of the EventBridge rule that sends every ECS event to the event log; null when history is off."
+  value       = one(module.history[*].rule_arn)
+}
+
+output "reconciler_dead_letter_queue_arn" {
+  description = "ARN of the queue that keeps reconciler runs that failed or could not start; null when the reconciler is off."
+  value       = one(module.reconciler[*].dead_letter_queue_arn)
+}
+
+output "reconciler_function_arn" {
+  description = "ARN of the scheduled reconciler function; null when the reconciler is off."
+  value       = one(module.reconciler[*].function_arn)
+}
+
+output "reconciler_function_name" {
+  description = "Name of the scheduled reconciler function; null when the reconciler is off."
+  value       = one(module.reconciler[*].function_name)
+}
+
+output "reconciler_log_group_name" {
+  description = "Log group of the reconciler: one JSON line per cluster and run; null when the reconciler is off."
+  value       = one(module.reconciler[*].log_group_name)
+}
+
+output "reconciler_schedule_arn" {
+  description = "ARN of the schedule that starts the reconciler; null when the reconciler is off."
+  value       = one(module.reconciler[*].schedule_arn)
 }
 
 output "task_table_arn" {
   description = "ARN of the task state table (key taskArn)."
   value       = module.state.task_table_arn
+}
+
+output "task_table_index_names" {
+  description = "Query indexes of the task table used by `ecs-events tasks`; empty when tables.query_indexes is false."
+  value       = module.state.task_table_index_names
 }
 
 output "task_table_name" {

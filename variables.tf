@@ -32,11 +32,12 @@ variable "kms_key_arn" {
 }
 
 variable "tables" {
-  description = "State tables: deletion protection, point-in-time recovery, and how many days a stopped task or deregistered instance is kept (0 keeps it forever)."
+  description = "State tables: deletion protection, point-in-time recovery, how many days a stopped task or deregistered instance is kept (0 keeps it forever), and query_indexes: the task table's indexes for `ecs-events tasks` (by cluster and status, by family or service, by container instance), which add about 2 write units per applied task state change."
   type = object({
     deletion_protection    = optional(bool, true)
     point_in_time_recovery = optional(bool, true)
     retention_days         = optional(number, 90)
+    query_indexes          = optional(bool, true)
   })
   default = {}
 
@@ -92,6 +93,101 @@ variable "handler" {
   validation {
     condition     = contains(["PassThrough", "Active"], var.handler.tracing_mode)
     error_message = "handler.tracing_mode must be PassThrough or Active (Active sends X-Ray traces, which are billed)."
+  }
+}
+
+variable "alerts" {
+  description = "Failure alerts to SNS: on or off, an existing topic (or null to create one with email subscriptions), which triggers fire, the exit codes that count as failure (empty list: any non-zero), family and service filters (empty: all), and an alarm on the failure metric."
+  type = object({
+    enabled         = optional(bool, false)
+    topic_arn       = optional(string)
+    email_addresses = optional(list(string), [])
+    triggers = optional(object({
+      task_exit          = optional(bool, true)
+      task_start_failure = optional(bool, true)
+      deployment_failure = optional(bool, true)
+      service_action     = optional(bool, true)
+    }), {})
+    exit_codes = optional(list(number), [1, 137, 139, 255])
+    families   = optional(list(string), [])
+    services   = optional(list(string), [])
+    alarm = optional(object({
+      enabled        = optional(bool, false)
+      threshold      = optional(number, 1)
+      period_seconds = optional(number, 300)
+    }), {})
+  })
+  default = {}
+
+  validation {
+    condition     = !var.alerts.enabled || anytrue(values(var.alerts.triggers))
+    error_message = "alerts.triggers turns every trigger off; turn one on or set alerts.enabled = false."
+  }
+
+  validation {
+    condition     = alltrue([for code in var.alerts.exit_codes : code >= 1 && code <= 255 && floor(code) == code])
+    error_message = "alerts.exit_codes must be whole numbers from 1 to 255 (an empty list means any non-zero exit)."
+  }
+
+  validation {
+    condition     = alltrue([for address in var.alerts.email_addresses : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", address))])
+    error_message = "alerts.email_addresses must be email addresses such as oncall@example.com."
+  }
+
+  validation {
+    condition     = var.alerts.topic_arn == null || length(var.alerts.email_addresses) == 0
+    error_message = "alerts.email_addresses subscribe to the topic the module creates; with alerts.topic_arn set, subscribe to your topic yourself."
+  }
+
+  validation {
+    condition     = var.alerts.alarm.threshold >= 1 && (contains([10, 30], var.alerts.alarm.period_seconds) || var.alerts.alarm.period_seconds % 60 == 0)
+    error_message = "alerts.alarm.threshold must be 1 or more and alerts.alarm.period_seconds 10, 30, or a multiple of 60."
+  }
+}
+
+variable "history" {
+  description = "Event log: every ECS event of the selected clusters in the CloudWatch Logs group /aws/events/<name>, straight from EventBridge (no Lambda), with saved Logs Insights queries. retention_days null keeps events for log_retention_days."
+  type = object({
+    enabled        = optional(bool, true)
+    retention_days = optional(number)
+  })
+  default = {}
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], coalesce(var.history.retention_days, 365))
+    error_message = "history.retention_days must be null (use log_retention_days) or a value CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
+  }
+}
+
+variable "reconciler" {
+  description = "Scheduled reconciler: a Lambda that reads running and recently stopped tasks and the container instances from the ECS API every schedule_minutes and writes them through the version guard, so the mirror heals from lost events. Off by default."
+  type = object({
+    enabled          = optional(bool, false)
+    schedule_minutes = optional(number, 15)
+    memory_mb        = optional(number, 256)
+    timeout_seconds  = optional(number, 300)
+    log_level        = optional(string, "INFO")
+  })
+  default = {}
+
+  validation {
+    condition     = var.reconciler.schedule_minutes >= 1 && floor(var.reconciler.schedule_minutes) == var.reconciler.schedule_minutes
+    error_message = "reconciler.schedule_minutes must be a whole number of minutes, 1 or more."
+  }
+
+  validation {
+    condition     = var.reconciler.memory_mb >= 128 && var.reconciler.memory_mb <= 10240
+    error_message = "reconciler.memory_mb must be between 128 and 10240."
+  }
+
+  validation {
+    condition     = var.reconciler.timeout_seconds >= 3 && var.reconciler.timeout_seconds <= 900 && var.reconciler.timeout_seconds <= var.reconciler.schedule_minutes * 60
+    error_message = "reconciler.timeout_seconds must be 3-900 and no longer than the schedule interval (schedule_minutes * 60), so a run ends before the next one is due."
+  }
+
+  validation {
+    condition     = contains(["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"], var.reconciler.log_level)
+    error_message = "reconciler.log_level must be one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL."
   }
 }
 

@@ -35,7 +35,7 @@ from ecs_events.events import parse_event
 from ecs_events.handler import Processor
 from ecs_events.state import TASK_KEY, container_instance_record, item_size, task_record
 from tests.events import LIFECYCLE, TASK_ARN, container_instance_event, sqs_batch, task_event
-from tests.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE, create_state_tables
+from tests.tables import CONTAINER_INSTANCE_TABLE, TASK_INDEXES, TASK_TABLE, create_state_tables
 
 
 def build_stream(tasks: int, seed: int) -> list[dict[str, Any]]:
@@ -58,6 +58,30 @@ def units(size: int, per: int) -> int:
     return max(1, math.ceil(size / per))
 
 
+def index_write_units(before: dict[str, Any] | None, after: dict[str, Any]) -> int:
+    """Write units the task table's indexes cost for one applied write.
+
+    DynamoDB writes an index when the write gives an item its keys (1), takes them away
+    (1), changes them (a delete and a put: 2) or, keys unchanged, changes a projected
+    attribute (1); otherwise nothing. An index entry (task ARN, keys, lastStatus) is far
+    under 1 KB: 1 unit each. A failed conditional write (duplicate, stale) changes nothing,
+    so it costs no index.
+    """
+    total = 0
+    for _, hash_key, range_key, projected in TASK_INDEXES:
+        old = None if before is None else (before.get(hash_key), before.get(range_key))
+        new = (after.get(hash_key), after.get(range_key))
+        was_in, is_in = old is not None and None not in old, None not in new
+        if was_in and is_in:
+            if old != new:
+                total += 2
+            elif before is not None and any(before.get(a) != after.get(a) for a in projected):
+                total += 1
+        elif was_in or is_in:
+            total += 1
+    return total
+
+
 def measure(stream: list[dict[str, Any]]) -> dict[str, Any]:
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-west-2")
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "benchmark")
@@ -69,7 +93,7 @@ def measure(stream: list[dict[str, Any]]) -> dict[str, Any]:
         dynamodb.meta.events.register(
             "before-call.dynamodb", lambda model, **_: calls.update([model.name])
         )
-        processor = Processor(Settings(TASK_TABLE, CONTAINER_INSTANCE_TABLE, None, 90), dynamodb)
+        processor = Processor(Settings(TASK_TABLE, CONTAINER_INSTANCE_TABLE, 90), dynamodb)
         outcomes: Counter[str] = Counter()
         started = time.perf_counter()
         for start in range(0, len(stream), 10):  # SQS batches of 10, as the module configures
@@ -81,7 +105,8 @@ def measure(stream: list[dict[str, Any]]) -> dict[str, Any]:
     # Write units: the larger of the stored and the new item, per started KB.
     stored: dict[str, int] = {}
     stored_version: dict[str, int] = {}
-    ours = sample_write = sample_read = 0
+    stored_record: dict[str, dict[str, Any]] = {}
+    ours = sample_write = sample_read = index_units = 0
     sizes = []
     for event in stream:
         if event["detail-type"] != "ECS Task State Change":
@@ -92,6 +117,8 @@ def measure(stream: list[dict[str, Any]]) -> dict[str, Any]:
         ours += units(max(size, stored.get(key, 0)), 1024)
         if version > stored_version.get(key, 0):
             stored[key], stored_version[key] = size, version
+            index_units += index_write_units(stored_record.get(key), record)
+            stored_record[key] = record
         # The sample: an eventually consistent read, then a PutItem of the whole detail.
         whole = len(json.dumps(event["detail"], separators=(",", ":")))
         sample_read += 1
@@ -105,6 +132,8 @@ def measure(stream: list[dict[str, Any]]) -> dict[str, Any]:
         "seconds": elapsed,
         "item_bytes": (min(sizes), sum(sizes) // len(sizes), max(sizes)),
         "write_units_per_task_event": ours / task_events,
+        "index_write_units_per_task_event": index_units / task_events,
+        "index_write_units_per_task": index_units / len(stored_record),
         "sample_requests_per_task_event": 2,
         "sample_write_units_per_task_event": sample_write / task_events,
         "sample_read_units_per_task_event": sample_read * 0.5 / task_events,
@@ -146,6 +175,11 @@ def main() -> None:
         f"| write units per task event | {result['write_units_per_task_event']:.2f} "
         f"(sample: {result['sample_write_units_per_task_event']:.2f} write + "
         f"{result['sample_read_units_per_task_event']:.2f} read) |"
+    )
+    print(
+        f"| query-index write units per task event | "
+        f"{result['index_write_units_per_task_event']:.2f} "
+        f"({result['index_write_units_per_task']:.1f} per task life) |"
     )
     print(f"| handler time under moto | {result['seconds']:.2f} s |")
     if args.events:

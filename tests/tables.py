@@ -6,20 +6,53 @@ from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer
 
+from ecs_events.history import CLUSTER_INDEX, CONTAINER_INSTANCE_INDEX, GROUP_INDEX
 from ecs_events.state import CONTAINER_INSTANCE_KEY, TASK_KEY
 
 TASK_TABLE = "ecs-events-tasks"
 CONTAINER_INSTANCE_TABLE = "ecs-events-container-instances"
 
 
-def create_state_tables(dynamodb: Any) -> None:
+# The task table's query indexes as modules/state creates them:
+# (name, hash key, range key, projected non-key attributes; none means KEYS_ONLY).
+TASK_INDEXES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    (CLUSTER_INDEX, "cluster", "updatedAt", ("lastStatus",)),
+    (GROUP_INDEX, "group", "createdAt", ()),
+    (CONTAINER_INSTANCE_INDEX, CONTAINER_INSTANCE_KEY, "createdAt", ()),
+)
+_NUMBER_KEYS = {"updatedAt", "createdAt"}
+
+
+def create_state_tables(dynamodb: Any, query_indexes: bool = True) -> None:
     for table, key in ((TASK_TABLE, TASK_KEY), (CONTAINER_INSTANCE_TABLE, CONTAINER_INSTANCE_KEY)):
-        dynamodb.create_table(
-            TableName=table,
-            KeySchema=[{"AttributeName": key, "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"}],
-            BillingMode="PAY_PER_REQUEST",
-        )
+        request: dict[str, Any] = {
+            "TableName": table,
+            "KeySchema": [{"AttributeName": key, "KeyType": "HASH"}],
+            "AttributeDefinitions": [{"AttributeName": key, "AttributeType": "S"}],
+            "BillingMode": "PAY_PER_REQUEST",
+        }
+        if table == TASK_TABLE and query_indexes:
+            names = sorted({name for _, h, r, _ in TASK_INDEXES for name in (h, r)} - {key})
+            request["AttributeDefinitions"] += [
+                {"AttributeName": name, "AttributeType": "N" if name in _NUMBER_KEYS else "S"}
+                for name in names
+            ]
+            request["GlobalSecondaryIndexes"] = [
+                {
+                    "IndexName": index,
+                    "KeySchema": [
+                        {"AttributeName": hash_key, "KeyType": "HASH"},
+                        {"AttributeName": range_key, "KeyType": "RANGE"},
+                    ],
+                    "Projection": (
+                        {"ProjectionType": "INCLUDE", "NonKeyAttributes": list(projected)}
+                        if projected
+                        else {"ProjectionType": "KEYS_ONLY"}
+                    ),
+                }
+                for index, hash_key, range_key, projected in TASK_INDEXES
+            ]
+        dynamodb.create_table(**request)
 
 
 def stored_task(dynamodb: Any, task_arn: str) -> dict[str, Any] | None:

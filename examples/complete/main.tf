@@ -58,13 +58,13 @@ data "aws_iam_policy_document" "key" {
 
     principals {
       type        = "Service"
-      identifiers = ["logs.${data.aws_region.current.name}.amazonaws.com"]
+      identifiers = ["logs.${data.aws_region.current.id}.amazonaws.com"]
     }
 
     condition {
       test     = "ArnLike"
       variable = "kms:EncryptionContext:aws:logs:arn"
-      values   = ["arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.name}:${local.account_id}:log-group:*"]
+      values   = ["arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.id}:${local.account_id}:log-group:*"]
     }
   }
 }
@@ -91,6 +91,7 @@ module "ecs_events" {
     deletion_protection    = false
     point_in_time_recovery = true
     retention_days         = 30
+    query_indexes          = true
   }
 
   handler = {
@@ -101,6 +102,38 @@ module "ecs_events" {
     maximum_concurrency     = 10
     log_level               = "DEBUG"
     tracing_mode            = "Active"
+  }
+
+  alerts = {
+    enabled         = true
+    email_addresses = var.alert_email_addresses
+    triggers = {
+      task_exit          = true
+      task_start_failure = true
+      deployment_failure = true
+      service_action     = true
+    }
+    exit_codes = [1, 137, 139, 255]
+    families   = []
+    services   = []
+    alarm = {
+      enabled        = true
+      threshold      = 3
+      period_seconds = 300
+    }
+  }
+
+  history = {
+    enabled        = true
+    retention_days = 400
+  }
+
+  reconciler = {
+    enabled          = true
+    schedule_minutes = 10
+    memory_mb        = 256
+    timeout_seconds  = 300
+    log_level        = "INFO"
   }
 
   log_retention_days = 731

@@ -19,6 +19,12 @@ variable "cluster_arns" {
   ]
 }
 
+variable "alert_email_addresses" {
+  description = "Who receives failure alerts by email (each confirms the subscription)."
+  type        = list(string)
+  default     = ["oncall@example.com"]
+}
+
 variable "tags" {
   description = "Tags for every resource."
   type        = map(string)

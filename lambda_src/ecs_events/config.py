@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+# What can raise an alert; ALERT_TRIGGERS selects among them.
+TASK_EXIT = "task_exit"
+TASK_START_FAILURE = "task_start_failure"
+DEPLOYMENT_FAILURE = "deployment_failure"
+SERVICE_ACTION = "service_action"
+ALERT_TRIGGERS = (TASK_EXIT, TASK_START_FAILURE, DEPLOYMENT_FAILURE, SERVICE_ACTION)
+
+# The exit codes AWS's own failure-alert recipe watches for.
+DEFAULT_EXIT_CODES = frozenset({1, 137, 139, 255})
 
 
 class ConfigurationError(RuntimeError):
@@ -12,13 +22,36 @@ class ConfigurationError(RuntimeError):
 
 
 @dataclass(frozen=True)
+class AlertSettings:
+    # Alerts are off when no topic is set.
+    topic_arn: str | None = None
+    # Remembers which failures were alerted, so duplicates never alert twice.
+    table_name: str | None = None
+    triggers: frozenset[str] = frozenset(ALERT_TRIGGERS)
+    # Exit codes of a stopped task's containers that count as failure; empty means any non-zero.
+    exit_codes: frozenset[int] = DEFAULT_EXIT_CODES
+    # Only these task definition families / services alert; empty means all.
+    families: frozenset[str] = frozenset()
+    services: frozenset[str] = frozenset()
+    # How long one delivery may hold an alert before a redelivery may send it instead;
+    # the function timeout, which is shorter than the queue's visibility timeout.
+    claim_seconds: int = 60
+    metric_namespace: str = "ECSEvents"
+    # The Stack dimension of the failure metric: one metric for the whole deployment.
+    stack: str = "ecs-events"
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.topic_arn)
+
+
+@dataclass(frozen=True)
 class Settings:
     task_table_name: str | None = None
     container_instance_table_name: str | None = None
-    # Alerts are off when no topic is set.
-    alert_topic_arn: str | None = None
     # Days a stopped task (or deregistered instance) stays in the mirror; 0 keeps it forever.
     retention_days: int = 90
+    alerts: AlertSettings = field(default_factory=AlertSettings)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -26,9 +59,47 @@ class Settings:
         return cls(
             task_table_name=env.get("TASK_TABLE_NAME") or None,
             container_instance_table_name=env.get("CONTAINER_INSTANCE_TABLE_NAME") or None,
-            alert_topic_arn=env.get("ALERT_TOPIC_ARN") or None,
             retention_days=_non_negative_int(env, "RETENTION_DAYS", 90),
+            alerts=_alert_settings(env),
         )
+
+
+def _alert_settings(env: Mapping[str, str]) -> AlertSettings:
+    topic = env.get("ALERT_TOPIC_ARN") or None
+    table = env.get("ALERT_TABLE_NAME") or None
+    if topic and not table:
+        raise ConfigurationError("ALERT_TOPIC_ARN is set but ALERT_TABLE_NAME is not")
+    triggers = _words(env, "ALERT_TRIGGERS")
+    unknown = triggers - set(ALERT_TRIGGERS)
+    if unknown:
+        raise ConfigurationError(
+            f"ALERT_TRIGGERS has {', '.join(sorted(unknown))}; choose from "
+            + ", ".join(ALERT_TRIGGERS)
+        )
+    try:
+        exit_codes = frozenset(
+            int(code) for code in _words(env, "ALERT_EXIT_CODES", "1,137,139,255")
+        )
+    except ValueError:
+        raise ConfigurationError(
+            "ALERT_EXIT_CODES must be comma-separated whole numbers, or empty for any non-zero"
+        ) from None
+    return AlertSettings(
+        topic_arn=topic,
+        table_name=table,
+        triggers=triggers if "ALERT_TRIGGERS" in env else frozenset(ALERT_TRIGGERS),
+        exit_codes=exit_codes,
+        families=_words(env, "ALERT_FAMILIES"),
+        services=_words(env, "ALERT_SERVICES"),
+        claim_seconds=_non_negative_int(env, "ALERT_CLAIM_SECONDS", 60) or 60,
+        metric_namespace=env.get("METRIC_NAMESPACE") or "ECSEvents",
+        stack=env.get("STACK_NAME") or "ecs-events",
+    )
+
+
+def _words(env: Mapping[str, str], name: str, default: str = "") -> frozenset[str]:
+    raw = env.get(name, default)
+    return frozenset(word.strip() for word in raw.split(",") if word.strip())
 
 
 def _non_negative_int(env: Mapping[str, str], name: str, default: int) -> int:
@@ -38,7 +109,7 @@ def _non_negative_int(env: Mapping[str, str], name: str, default: int) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise ConfigurationError(f"{name} must be a whole number of days, got {raw!r}") from None
+        raise ConfigurationError(f"{name} must be a whole number, got {raw!r}") from None
     if value < 0:
-        raise ConfigurationError(f"{name} must be 0 (keep forever) or more, got {value}")
+        raise ConfigurationError(f"{name} must be 0 or more, got {value}")
     return value

@@ -14,10 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import events as ev
+from .alerts import ALREADY_SENT, AlertSender, service_alert, task_alert
 from .config import Settings
 from .logs import configure, log_event
 from .state import (
+    APPLIED,
     CONTAINER_INSTANCE_KEY,
+    DUPLICATE,
     TASK_KEY,
     container_instance_record,
     task_record,
@@ -41,12 +44,17 @@ class Outcome:
 class Processor:
     """Turns events into table writes. Clients are passed in (tests) or made once (Lambda)."""
 
-    def __init__(self, settings: Settings, dynamodb: Any) -> None:
+    def __init__(self, settings: Settings, dynamodb: Any, sns: Any = None) -> None:
         self.settings = settings
         self.dynamodb = dynamodb
+        self.alerts = (
+            AlertSender(settings.alerts, dynamodb, sns) if settings.alerts.enabled else None
+        )
         self._routes: dict[str, Callable[[ev.EcsEvent], Outcome]] = {
             ev.TASK_STATE_CHANGE: self._task_state_change,
             ev.CONTAINER_INSTANCE_STATE_CHANGE: self._container_instance_state_change,
+            ev.DEPLOYMENT_STATE_CHANGE: self._service_event,
+            ev.SERVICE_ACTION: self._service_event,
         }
 
     # --- entry points -----------------------------------------------------------------
@@ -94,7 +102,26 @@ class Processor:
         table = self._table(self.settings.task_table_name, "TASK_TABLE_NAME")
         record = task_record(event, self.settings.retention_days)
         result = write_if_newer(self.dynamodb, table, TASK_KEY, record)
-        return Outcome(result.outcome, _state_fields(record, TASK_KEY))
+        outcome = Outcome(result.outcome, _state_fields(record, TASK_KEY))
+        # The stored state is this one (applied now, or by an earlier delivery of the
+        # same version): if it is a failure, make sure its alert went out exactly once.
+        # A stale state is older than what is stored, so it never alerts.
+        if self.alerts and result.outcome in (APPLIED, DUPLICATE):
+            alert = task_alert(event, record, self.settings.alerts)
+            if alert is not None:
+                outcome.fields["alert"] = self.alerts.send_once(alert)
+        return outcome
+
+    def _service_event(self, event: ev.EcsEvent) -> Outcome:
+        """Deployments and service actions carry no version: only alerts care about
+        them, deduplicated by event id in the alerts table."""
+        if self.alerts is None:
+            return Outcome(SKIPPED, {"reason": "alerts are off"})
+        alert = service_alert(event, self.settings.alerts)
+        if alert is None:
+            return Outcome(SKIPPED, {"reason": "not an alert"})
+        sent = self.alerts.send_once(alert)
+        return Outcome(DUPLICATE if sent == ALREADY_SENT else APPLIED, {"alert": sent})
 
     def _container_instance_state_change(self, event: ev.EcsEvent) -> Outcome:
         table = self._table(
@@ -130,8 +157,10 @@ def default_processor() -> Processor:
     from botocore.config import Config
 
     configure()
+    settings = Settings.from_env()
     config = Config(retries={"mode": "standard", "max_attempts": 5})
-    return Processor(Settings.from_env(), boto3.client("dynamodb", config=config))
+    sns = boto3.client("sns", config=config) if settings.alerts.enabled else None
+    return Processor(settings, boto3.client("dynamodb", config=config), sns)
 
 
 def lambda_handler(event: Any, context: Any) -> dict[str, Any]:

@@ -7,19 +7,23 @@ locals {
 # --- EventBridge -> SQS ---------------------------------------------------------------
 
 resource "aws_cloudwatch_event_rule" "this" {
-  name          = var.name
-  description   = "ECS events for the state mirror and alerts"
-  event_pattern = var.event_pattern
+  for_each = var.event_patterns
+
+  name          = "${var.name}-${each.key}"
+  description   = "ECS events for the ${var.name} handler: ${each.key}"
+  event_pattern = each.value
   tags          = var.tags
 }
 
 resource "aws_cloudwatch_event_target" "this" {
-  rule = aws_cloudwatch_event_rule.this.name
+  for_each = var.event_patterns
+
+  rule = aws_cloudwatch_event_rule.this[each.key].name
   arn  = aws_sqs_queue.this.arn
 
   # Events that cannot reach the queue are kept, not dropped.
   dead_letter_config {
-    arn = aws_sqs_queue.dead_letter.arn
+    arn = module.dead_letter.arn
   }
 
   retry_policy {
@@ -37,23 +41,30 @@ resource "aws_sqs_queue" "this" {
   kms_master_key_id          = var.kms_key_arn
 
   redrive_policy = jsonencode({
-    deadLetterTargetArn = aws_sqs_queue.dead_letter.arn
+    deadLetterTargetArn = module.dead_letter.arn
     maxReceiveCount     = 5
   })
 
   tags = var.tags
 }
 
-resource "aws_sqs_queue" "dead_letter" {
-  name                      = "${var.name}-dlq"
-  message_retention_seconds = 1209600 # 14 days, the SQS maximum
-  sqs_managed_sse_enabled   = var.kms_key_arn == null ? true : null
-  kms_master_key_id         = var.kms_key_arn
-  tags                      = var.tags
+module "dead_letter" {
+  source = "../dead_letter_queue"
+
+  name = "${var.name}-dlq"
+  # Events a rule could not deliver to the queue land here too.
+  senders = [{
+    service     = "events.amazonaws.com"
+    source_arns = [for rule in aws_cloudwatch_event_rule.this : rule.arn]
+  }]
+  alarm_description = "ECS events the handler could not process, or EventBridge could not deliver, wait in ${var.name}-dlq; the handler's log names each event id and reason. Fix, then redrive."
+  alarm_actions     = var.alarm_actions
+  kms_key_arn       = var.kms_key_arn
+  tags              = var.tags
 }
 
 resource "aws_sqs_queue_redrive_allow_policy" "dead_letter" {
-  queue_url = aws_sqs_queue.dead_letter.id
+  queue_url = module.dead_letter.url
   redrive_allow_policy = jsonencode({
     redrivePermission = "byQueue"
     sourceQueueArns   = [aws_sqs_queue.this.arn]
@@ -61,15 +72,10 @@ resource "aws_sqs_queue_redrive_allow_policy" "dead_letter" {
 }
 
 data "aws_iam_policy_document" "queue" {
-  for_each = {
-    this        = aws_sqs_queue.this.arn
-    dead_letter = aws_sqs_queue.dead_letter.arn
-  }
-
   statement {
-    sid       = "EventBridgeRuleSends"
+    sid       = "EventBridgeRulesSend"
     actions   = ["sqs:SendMessage"]
-    resources = [each.value]
+    resources = [aws_sqs_queue.this.arn]
 
     principals {
       type        = "Service"
@@ -79,7 +85,7 @@ data "aws_iam_policy_document" "queue" {
     condition {
       test     = "ArnEquals"
       variable = "aws:SourceArn"
-      values   = [aws_cloudwatch_event_rule.this.arn]
+      values   = [for rule in aws_cloudwatch_event_rule.this : rule.arn]
     }
   }
 
@@ -87,7 +93,7 @@ data "aws_iam_policy_document" "queue" {
     sid       = "DenyInsecureTransport"
     effect    = "Deny"
     actions   = ["sqs:*"]
-    resources = [each.value]
+    resources = [aws_sqs_queue.this.arn]
 
     principals {
       type        = "*"
@@ -103,30 +109,8 @@ data "aws_iam_policy_document" "queue" {
 }
 
 resource "aws_sqs_queue_policy" "this" {
-  for_each = {
-    this        = aws_sqs_queue.this.id
-    dead_letter = aws_sqs_queue.dead_letter.id
-  }
-
-  queue_url = each.value
-  policy    = data.aws_iam_policy_document.queue[each.key].json
-}
-
-resource "aws_cloudwatch_metric_alarm" "dead_letter" {
-  alarm_name          = "${var.name}-dead-letters"
-  alarm_description   = "ECS events the handler could not process are waiting in ${aws_sqs_queue.dead_letter.name}; read its logs for the event id and reason, fix, then redrive."
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateNumberOfMessagesVisible"
-  dimensions          = { QueueName = aws_sqs_queue.dead_letter.name }
-  statistic           = "Maximum"
-  period              = 300
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = var.alarm_actions
-  ok_actions          = var.alarm_actions
-  tags                = var.tags
+  queue_url = aws_sqs_queue.this.id
+  policy    = data.aws_iam_policy_document.queue.json
 }
 
 # --- Lambda --------------------------------------------------------------------------

@@ -1,11 +1,11 @@
 output "dead_letter_queue_arn" {
   description = "ARN of the dead-letter queue that keeps events the handler or EventBridge could not deliver."
-  value       = aws_sqs_queue.dead_letter.arn
+  value       = module.dead_letter.arn
 }
 
 output "dead_letter_queue_url" {
   description = "URL of the dead-letter queue."
-  value       = aws_sqs_queue.dead_letter.url
+  value       = module.dead_letter.url
 }
 
 output "function_arn" {
@@ -38,7 +38,7 @@ output "role_arn" {
   value       = aws_iam_role.this.arn
 }
 
-output "rule_arn" {
-  description = "ARN of the EventBridge rule that feeds the queue."
-  value       = aws_cloudwatch_event_rule.this.arn
+output "rule_arns" {
+  description = "ARNs of the EventBridge rules that feed the queue, by purpose."
+  value       = { for purpose, rule in aws_cloudwatch_event_rule.this : purpose => rule.arn }
 }

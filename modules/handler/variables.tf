@@ -23,13 +23,13 @@ variable "state" {
   })
 }
 
-variable "event_pattern" {
-  description = "EventBridge pattern of the events sent to the handler, as a JSON string."
-  type        = string
+variable "event_patterns" {
+  description = "EventBridge patterns (JSON strings) of the events sent to the handler, by purpose; one rule each, all feeding the queue."
+  type        = map(string)
 
   validation {
-    condition     = can(jsondecode(var.event_pattern))
-    error_message = "event_pattern must be a JSON object."
+    condition     = length(var.event_patterns) > 0 && alltrue([for pattern in values(var.event_patterns) : can(jsondecode(pattern))])
+    error_message = "event_patterns must hold at least one pattern, each a JSON object."
   }
 }
 

@@ -4,6 +4,27 @@ locals {
     tasks               = "taskArn"
     container-instances = "containerInstanceArn"
   }
+
+  # Query indexes of the task table (names shared with lambda_src/ecs_events/history.py).
+  # Keyed on attributes every record already has, so no item grows a byte (a record near
+  # 1 KB must not cross into a second write unit). An index is written only when an
+  # applied write changes its keys or projected attributes (a key change is a delete and a
+  # put): the group and container-instance keys are fixed for a task's life (one write
+  # each per task; Fargate tasks have no container instance and stay out of that index),
+  # the cluster index's updatedAt changes with every applied state (two writes each).
+  task_indexes = var.query_indexes ? {
+    cluster-index            = { hash_key = "cluster", range_key = "updatedAt", non_key_attributes = ["lastStatus"] }
+    group-index              = { hash_key = "group", range_key = "createdAt", non_key_attributes = [] }
+    container-instance-index = { hash_key = "containerInstanceArn", range_key = "createdAt", non_key_attributes = [] }
+  } : {}
+
+  index_attribute_types = {
+    cluster              = "S"
+    group                = "S"
+    containerInstanceArn = "S"
+    updatedAt            = "N"
+    createdAt            = "N"
+  }
 }
 
 resource "aws_dynamodb_table" "this" {
@@ -18,6 +39,27 @@ resource "aws_dynamodb_table" "this" {
   attribute {
     name = each.value
     type = "S"
+  }
+
+  dynamic "attribute" {
+    for_each = each.key == "tasks" && var.query_indexes ? local.index_attribute_types : {}
+    content {
+      name = attribute.key
+      type = attribute.value
+    }
+  }
+
+  dynamic "global_secondary_index" {
+    for_each = each.key == "tasks" ? local.task_indexes : {}
+    content {
+      name      = global_secondary_index.key
+      hash_key  = global_secondary_index.value.hash_key
+      range_key = global_secondary_index.value.range_key
+      # lastStatus rides on the cluster index so a status filter needs no item read; a new
+      # status comes with a new updatedAt, a key, so projecting it costs no extra write.
+      projection_type    = length(global_secondary_index.value.non_key_attributes) > 0 ? "INCLUDE" : "KEYS_ONLY"
+      non_key_attributes = length(global_secondary_index.value.non_key_attributes) > 0 ? global_secondary_index.value.non_key_attributes : null
+    }
   }
 
   # Stopped tasks and deregistered instances carry expiresAt (epoch seconds).

@@ -13,6 +13,11 @@ output "task_table_arn" {
   value       = aws_dynamodb_table.this["tasks"].arn
 }
 
+output "task_table_index_names" {
+  description = "Names of the task table's query indexes; empty when query_indexes is false."
+  value       = sort(keys(local.task_indexes))
+}
+
 output "task_table_name" {
   description = "Name of the task state table."
   value       = aws_dynamodb_table.this["tasks"].name

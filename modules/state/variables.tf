@@ -31,6 +31,12 @@ variable "point_in_time_recovery" {
   default     = true
 }
 
+variable "query_indexes" {
+  description = "Create the task table's query indexes (tasks by cluster and status, by ECS group: family or service, by container instance). They add write units to applied state changes; see the README's cost section."
+  type        = bool
+  default     = true
+}
+
 variable "tags" {
   description = "Tags for every resource this module creates."
   type        = map(string)

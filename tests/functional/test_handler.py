@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from ecs_events import handler
+from ecs_events.config import Settings
 from ecs_events.handler import EventFailed, Processor
 from ecs_events.state import CONTAINER_INSTANCE_KEY, MAX_ITEM_BYTES, item_size
 from tests.events import (
@@ -124,9 +125,9 @@ def test_bad_records_fail_alone_and_the_rest_of_the_batch_lands(
     assert "detail.version" in failed[1].reason
 
 
-def test_a_dynamodb_error_fails_the_event_so_sqs_retries_it(dynamodb: Any, settings: Any) -> None:
+def test_a_dynamodb_error_fails_the_event_so_sqs_retries_it(dynamodb: Any) -> None:
     missing_table = Processor(
-        settings.__class__(task_table_name="no-such-table", retention_days=30), dynamodb
+        Settings(task_table_name="no-such-table", retention_days=30), dynamodb
     )
     result = missing_table.process_batch(sqs_batch([task_event()])["Records"])
     assert result == {"batchItemFailures": [{"itemIdentifier": "msg-0"}]}

@@ -6,47 +6,69 @@ import json
 
 import pytest
 
-from .plan import module_configuration, statement_resource_references
+from tests.plan import module_configuration, statement_resource_references
 
 EXAMPLES = ("basic", "complete")
 
 
-@pytest.mark.parametrize("example", EXAMPLES)
-def test_every_part_of_the_pipeline_is_planned(plan_example, example: str) -> None:
-    plan = plan_example(example)
-    counts = {
+# What the state mirror and its alerts plan; other capabilities have their own tests.
+PIPELINE_MODULES = ("module.state.", "module.handler.", "module.alerts[0].")
+PLANNED = {
+    # basic: the state mirror alone.
+    "basic": {
         "aws_dynamodb_table": 2,
         "aws_cloudwatch_event_rule": 1,
         "aws_cloudwatch_event_target": 1,
+        "aws_cloudwatch_metric_alarm": 1,
+        "aws_sns_topic": 0,
+    },
+    # complete adds alerts: a table, two rules, a topic, an alarm.
+    "complete": {
+        "aws_dynamodb_table": 3,
+        "aws_cloudwatch_event_rule": 3,
+        "aws_cloudwatch_event_target": 3,
+        "aws_cloudwatch_metric_alarm": 2,
+        "aws_sns_topic": 1,
+    },
+}
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_every_part_of_the_pipeline_is_planned(plan_example, example: str) -> None:
+    planned = [
+        r for r in plan_example(example).resources if any(m in r.address for m in PIPELINE_MODULES)
+    ]
+    counts = {
         "aws_sqs_queue": 2,
         "aws_sqs_queue_policy": 2,
         "aws_lambda_function": 1,
         "aws_lambda_event_source_mapping": 1,
         "aws_cloudwatch_log_group": 1,
         "aws_iam_role": 1,
-        "aws_cloudwatch_metric_alarm": 1,
+        **PLANNED[example],
     }
-    assert {t: len(plan.of_type(t)) for t in counts} == counts
+    assert {t: len([r for r in planned if r.type == t]) for t in counts} == counts
 
 
 @pytest.mark.parametrize("example", EXAMPLES)
 def test_tables_are_keyed_by_arn_with_pitr_encryption_and_ttl(plan_example, example: str) -> None:
-    plan = plan_example(example)
-    keys = {}
-    for table in plan.of_type("aws_dynamodb_table"):
-        values = table.values
-        keys[values["name"].rsplit("-", 2)[-1] if "instances" not in values["name"] else "ci"] = (
-            values["hash_key"],
-            values["attribute"],
-        )
+    tables = {
+        t.values["name"]: t.values
+        for t in plan_example(example).of_type("aws_dynamodb_table")
+        if "module.state" in t.address
+    }
+    prefix = "ecs-events" if example == "basic" else "ecs-events-complete"
+    keys = {name: values["hash_key"] for name, values in tables.items()}
+    assert keys == {
+        f"{prefix}-tasks": "taskArn",
+        f"{prefix}-container-instances": "containerInstanceArn",
+    }
+    for values in tables.values():
+        assert {"name": values["hash_key"], "type": "S"} in values["attribute"]
         assert values["billing_mode"] == "PAY_PER_REQUEST"
         assert values["point_in_time_recovery"] == [{"enabled": True}]
         assert values["server_side_encryption"][0]["enabled"] is True
         assert values["ttl"] == [{"attribute_name": "expiresAt", "enabled": True}]
-    assert keys == {
-        "tasks": ("taskArn", [{"name": "taskArn", "type": "S"}]),
-        "ci": ("containerInstanceArn", [{"name": "containerInstanceArn", "type": "S"}]),
-    }
 
 
 def test_basic_protects_tables_and_complete_lets_them_go(plan_example) -> None:
@@ -57,11 +79,13 @@ def test_basic_protects_tables_and_complete_lets_them_go(plan_example) -> None:
         }
         for example in EXAMPLES
     }
+
     assert protected == {"basic": {True}, "complete": {False}}
 
 
 def test_basic_rule_takes_both_state_changes_from_every_cluster(plan_example) -> None:
-    rule = plan_example("basic").one("aws_cloudwatch_event_rule")
+    rule = plan_example("basic").one("aws_cloudwatch_event_rule", "module.handler.")
+    assert rule.values["name"] == "ecs-events-state"
     assert json.loads(rule.values["event_pattern"]) == {
         "source": ["aws.ecs"],
         "detail-type": ["ECS Task State Change", "ECS Container Instance State Change"],
@@ -69,7 +93,7 @@ def test_basic_rule_takes_both_state_changes_from_every_cluster(plan_example) ->
 
 
 def test_complete_rule_is_limited_to_the_given_clusters(plan_example) -> None:
-    rule = plan_example("complete").one("aws_cloudwatch_event_rule")
+    rule = plan_example("complete").one("aws_cloudwatch_event_rule", '["state"]')
     assert json.loads(rule.values["event_pattern"])["detail"] == {
         "clusterArn": [
             "arn:aws:ecs:eu-west-1:111122223333:cluster/production",
@@ -79,11 +103,11 @@ def test_complete_rule_is_limited_to_the_given_clusters(plan_example) -> None:
 
 
 def test_rule_target_has_a_dead_letter_queue_and_retries(plan_example) -> None:
-    target = plan_example("basic").one("aws_cloudwatch_event_target")
-    assert len(target.values["dead_letter_config"]) == 1
-    assert target.values["retry_policy"] == [
-        {"maximum_event_age_in_seconds": 86400, "maximum_retry_attempts": 185}
-    ]
+    for target in plan_example("complete").of_type("aws_cloudwatch_event_target"):
+        assert len(target.values["dead_letter_config"]) == 1
+        assert target.values["retry_policy"] == [
+            {"maximum_event_age_in_seconds": 86400, "maximum_retry_attempts": 185}
+        ]
 
 
 def test_lambda_runs_python313_on_arm_with_json_logs(plan_example) -> None:
@@ -110,8 +134,8 @@ def test_event_source_mapping_reports_partial_failures_with_bounded_concurrency(
 
 def test_queues_are_encrypted_and_messages_reach_the_dlq(plan_example) -> None:
     plan = plan_example("basic")
-    main = plan.one("aws_sqs_queue", "aws_sqs_queue.this").values
-    dead = plan.one("aws_sqs_queue", "dead_letter").values
+    main = plan.one("aws_sqs_queue", "handler.aws_sqs_queue.this").values
+    dead = plan.one("aws_sqs_queue", "handler.module.dead_letter.").values
     assert main["sqs_managed_sse_enabled"] is True and dead["sqs_managed_sse_enabled"] is True
     assert main["visibility_timeout_seconds"] == 6 * 60
     assert dead["message_retention_seconds"] == 14 * 86400
@@ -127,7 +151,7 @@ def test_complete_encrypts_everything_with_the_customer_key(plan_example) -> Non
         for change in plan.document["resource_changes"]
     }
     assert unknown["handler.aws_sqs_queue.this"]["kms_master_key_id"] is True
-    assert unknown["handler.aws_sqs_queue.dead_letter"]["kms_master_key_id"] is True
+    assert unknown["handler.module.dead_letter.aws_sqs_queue.this"]["kms_master_key_id"] is True
     assert unknown["handler.aws_cloudwatch_log_group.this"]["kms_key_id"] is True
     assert unknown["handler.aws_lambda_function.this"]["kms_key_arn"] is True
     for table in ("tasks", "container-instances"):
@@ -136,9 +160,17 @@ def test_complete_encrypts_everything_with_the_customer_key(plan_example) -> Non
 
 
 def test_log_groups_keep_logs_for_the_chosen_retention(plan_example) -> None:
-    assert plan_example("basic").one("aws_cloudwatch_log_group").values["retention_in_days"] == 365
     assert (
-        plan_example("complete").one("aws_cloudwatch_log_group").values["retention_in_days"] == 731
+        plan_example("basic")
+        .one("aws_cloudwatch_log_group", "module.handler.")
+        .values["retention_in_days"]
+        == 365
+    )
+    assert (
+        plan_example("complete")
+        .one("aws_cloudwatch_log_group", "module.handler.")
+        .values["retention_in_days"]
+        == 731
     )
 
 
@@ -167,12 +199,15 @@ def test_queue_policies_admit_only_the_module_rule(plan_example) -> None:
     ]
     send, deny = document["expressions"]["statement"]
     assert send["principals"][0]["identifiers"]["constant_value"] == ["events.amazonaws.com"]
-    assert send["condition"][0]["values"]["references"][0] == "aws_cloudwatch_event_rule.this.arn"
+    assert send["condition"][0]["values"]["references"] == ["aws_cloudwatch_event_rule.this"]
     assert deny["effect"]["constant_value"] == "Deny"
+    # The dead-letter queue takes what those same rules could not deliver.
+    senders = handler["module_calls"]["dead_letter"]["expressions"]["senders"]
+    assert senders["references"] == ["aws_cloudwatch_event_rule.this"]
 
 
 def test_dead_letter_alarm_notifies_the_given_actions(plan_example) -> None:
-    alarm = plan_example("basic").one("aws_cloudwatch_metric_alarm").values
+    alarm = plan_example("basic").one("aws_cloudwatch_metric_alarm", "module.handler.").values
     assert alarm["metric_name"] == "ApproximateNumberOfMessagesVisible"
     assert alarm["threshold"] == 0
     complete = plan_example("complete").document["configuration"]["root_module"]

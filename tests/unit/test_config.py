@@ -1,6 +1,8 @@
 import pytest
 
-from ecs_events.config import ConfigurationError, Settings
+from ecs_events.config import ALERT_TRIGGERS, ConfigurationError, Settings
+
+TOPIC = "arn:aws:sns:us-west-2:111122223333:alerts"
 
 
 def test_settings_read_the_documented_variables() -> None:
@@ -8,20 +10,50 @@ def test_settings_read_the_documented_variables() -> None:
         {
             "TASK_TABLE_NAME": "t",
             "CONTAINER_INSTANCE_TABLE_NAME": "c",
-            "ALERT_TOPIC_ARN": "arn:aws:sns:us-west-2:111122223333:alerts",
+            "ALERT_TOPIC_ARN": TOPIC,
+            "ALERT_TABLE_NAME": "a",
+            "ALERT_TRIGGERS": "task_exit,deployment_failure",
+            "ALERT_EXIT_CODES": "1, 2",
+            "ALERT_FAMILIES": "billing",
+            "ALERT_SERVICES": "web,api",
             "RETENTION_DAYS": "7",
         }
     )
-    assert settings == Settings("t", "c", "arn:aws:sns:us-west-2:111122223333:alerts", 7)
+    assert (settings.task_table_name, settings.container_instance_table_name) == ("t", "c")
+    assert settings.retention_days == 7
+    alerts = settings.alerts
+    assert (alerts.enabled, alerts.topic_arn, alerts.table_name) == (True, TOPIC, "a")
+    assert alerts.triggers == {"task_exit", "deployment_failure"}
+    assert alerts.exit_codes == {1, 2}
+    assert (alerts.families, alerts.services) == ({"billing"}, {"web", "api"})
 
 
-def test_alerts_are_off_and_retention_defaults_when_unset() -> None:
+def test_alerts_are_off_and_defaults_apply_when_unset() -> None:
     settings = Settings.from_env({})
-    assert settings.alert_topic_arn is None
+    assert settings.alerts.enabled is False
     assert settings.retention_days == 90
+    assert settings.alerts.triggers == set(ALERT_TRIGGERS)
+    assert settings.alerts.exit_codes == {1, 137, 139, 255}
 
 
-@pytest.mark.parametrize(("raw", "message"), [("ten", "whole number"), ("-1", "0 .keep")])
+def test_empty_exit_codes_mean_any_non_zero() -> None:
+    assert Settings.from_env({"ALERT_EXIT_CODES": ""}).alerts.exit_codes == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"ALERT_TRIGGERS": "task_exit,everything"}, "everything; choose from"),
+        ({"ALERT_EXIT_CODES": "137,oom"}, "comma-separated whole numbers"),
+        ({"ALERT_TOPIC_ARN": TOPIC}, "ALERT_TABLE_NAME is not"),
+    ],
+)
+def test_bad_alert_settings_are_clear_configuration_errors(env: dict, message: str) -> None:
+    with pytest.raises(ConfigurationError, match=message):
+        Settings.from_env(env)
+
+
+@pytest.mark.parametrize(("raw", "message"), [("ten", "whole number"), ("-1", "0 or more")])
 def test_bad_retention_is_a_clear_configuration_error(raw: str, message: str) -> None:
     with pytest.raises(ConfigurationError, match=message):
         Settings.from_env({"RETENTION_DAYS": raw})

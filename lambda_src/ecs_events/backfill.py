@@ -1,0 +1,313 @@
+"""Rebuild the mirror from the ECS API: running and recently stopped tasks, and the
+container instances of a cluster, written through the same version guard as the handler.
+
+An event mirror drifts when events are lost; reading the API heals it. The API's `version`
+of a task or container instance is the `detail.version` of its events, so a state read
+here never overwrites a newer one the handler stored. A state without a version (moto's
+ECS gives none) is written only where nothing is stored at all.
+
+Requests for a cluster with T tasks (running plus stopped in the last hour or so) and C
+container instances, pages of 100:
+    ListTasks  ceil(running/100) + ceil(stopped/100), at least 2
+    DescribeTasks  ceil(T/100)
+    ListContainerInstances  max(1, ceil(C/100)),  DescribeContainerInstances  ceil(C/100)
+    PutItem  T + C (one conditional write each, no read)
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from .events import CONTAINER_INSTANCE_STATE_CHANGE, ECS_SOURCE, TASK_STATE_CHANGE, EcsEvent
+from .state import (
+    CONTAINER_INSTANCE_KEY,
+    TASK_KEY,
+    WriteResult,
+    container_instance_record,
+    task_record,
+    write_if_newer,
+)
+
+# The ECS API's limits: ListTasks/ListContainerInstances return at most 100 a page,
+# DescribeTasks/DescribeContainerInstances take at most 100 ARNs.
+MAX_PAGE = 100
+
+# Stored as the record's eventId: the state came from the API, not from an event.
+BACKFILL_EVENT_ID = "backfill"
+
+# Error codes that mean "slow down": retried with backoff after botocore's own retries.
+THROTTLING_CODES = frozenset(
+    {
+        "ThrottlingException",
+        "Throttling",
+        "TooManyRequestsException",
+        "RequestLimitExceeded",
+        "ProvisionedThroughputExceededException",
+        "RequestThrottled",
+    }
+)
+
+Progress = Callable[[int, int, str], None]
+
+
+def _no_progress(done: int, total: int, what: str) -> None:
+    return None
+
+
+@dataclass
+class BackfillResult:
+    cluster: str
+    tasks: Counter[str] = field(default_factory=Counter)  # outcome -> count
+    container_instances: Counter[str] = field(default_factory=Counter)
+    requests: Counter[str] = field(default_factory=Counter)  # API operation -> calls
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "cluster": self.cluster,
+            "tasks": dict(self.tasks),
+            "containerInstances": dict(self.container_instances),
+            "requests": dict(self.requests),
+        }
+
+
+class Throttled(RuntimeError):
+    """Still throttled after every retry; the caller (CLI, reconciler) reports it."""
+
+
+class Backfill:
+    """Reads one cluster from ECS and writes what it finds, newest state winning."""
+
+    def __init__(
+        self,
+        ecs: Any,
+        dynamodb: Any,
+        task_table: str,
+        container_instance_table: str,
+        retention_days: int = 90,
+        page_size: int = MAX_PAGE,
+        include_stopped: bool = True,
+        max_attempts: int = 6,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if not 1 <= page_size <= MAX_PAGE:
+            raise ValueError(f"page_size must be 1-{MAX_PAGE}, got {page_size}")
+        self.ecs = ecs
+        self.dynamodb = dynamodb
+        self.task_table = task_table
+        self.container_instance_table = container_instance_table
+        self.retention_days = retention_days
+        self.page_size = page_size
+        self.include_stopped = include_stopped
+        self.max_attempts = max_attempts
+        self.sleep = sleep
+
+    def run(self, cluster: str, progress: Progress = _no_progress) -> BackfillResult:
+        result = BackfillResult(cluster)
+        statuses = ("RUNNING", "STOPPED") if self.include_stopped else ("RUNNING",)
+        task_arns: list[str] = []
+        for status in statuses:
+            for page in self._pages(
+                result, "list_tasks", "taskArns", cluster, desiredStatus=status
+            ):
+                task_arns.extend(page)
+        # A task that stopped between the two listings appears in both.
+        task_arns = list(dict.fromkeys(task_arns))
+        instance_arns = [
+            arn
+            for page in self._pages(
+                result, "list_container_instances", "containerInstanceArns", cluster
+            )
+            for arn in page
+        ]
+        total, done = len(task_arns) + len(instance_arns), 0
+        progress(done, total, "tasks")
+        now = _iso(datetime.now(UTC))
+        for chunk in _chunks(task_arns, self.page_size):
+            response = self._call(result, self.ecs.describe_tasks, cluster=cluster, tasks=chunk)
+            if response.get("failures"):  # ARNs ECS no longer knows
+                result.tasks["missing"] += len(response["failures"])
+            for task in response.get("tasks", []):
+                task = _with_updated_at(task)
+                record = _record(task_record, TASK_STATE_CHANGE, task, self.retention_days, now)
+                outcome = self._write(result, self.task_table, TASK_KEY, record)
+                result.tasks[outcome.outcome] += 1
+            done += len(chunk)
+            progress(done, total, "tasks")
+        for chunk in _chunks(instance_arns, self.page_size):
+            response = self._call(
+                result,
+                self.ecs.describe_container_instances,
+                cluster=cluster,
+                containerInstances=chunk,
+            )
+            if response.get("failures"):  # ARNs ECS no longer knows
+                result.container_instances["missing"] += len(response["failures"])
+            for instance in response.get("containerInstances", []):
+                detail = {"clusterArn": _cluster_arn(instance, cluster), **instance}
+                record = _record(
+                    container_instance_record,
+                    CONTAINER_INSTANCE_STATE_CHANGE,
+                    detail,
+                    self.retention_days,
+                    now,
+                )
+                outcome = self._write(
+                    result, self.container_instance_table, CONTAINER_INSTANCE_KEY, record
+                )
+                result.container_instances[outcome.outcome] += 1
+            done += len(chunk)
+            progress(done, total, "container instances")
+        return result
+
+    def _pages(
+        self, result: BackfillResult, operation: str, key: str, cluster: str, **kwargs: Any
+    ) -> Iterator[list[str]]:
+        request: dict[str, Any] = {"cluster": cluster, "maxResults": self.page_size, **kwargs}
+        while True:
+            response = self._call(result, getattr(self.ecs, operation), **request)
+            yield list(response.get(key, []))
+            token = response.get("nextToken")
+            if not token:
+                return
+            request["nextToken"] = token
+
+    def _write(
+        self, result: BackfillResult, table: str, key: str, record: dict[str, Any]
+    ) -> WriteResult:
+        def put(**_: Any) -> WriteResult:
+            return write_if_newer(self.dynamodb, table, key, record)
+
+        outcome: WriteResult = self._call(result, put, operation="PutItem")
+        return outcome
+
+    def _call(self, result: BackfillResult, function: Callable[..., Any], **kwargs: Any) -> Any:
+        """One API call, counted, retried with jittered exponential backoff while throttled.
+
+        botocore's standard retry mode already backs off on throttling; this outer, bounded
+        loop is for throttling that outlasts it, common when a large cluster is read while
+        ECS is busy, so one long backfill does not fail for a burst.
+        """
+        operation = kwargs.pop("operation", None) or _operation_name(function)
+        for attempt in range(1, self.max_attempts + 1):
+            result.requests[operation] += 1
+            try:
+                return function(**kwargs)
+            except ClientError as error:
+                code = error.response.get("Error", {}).get("Code", "")
+                if code not in THROTTLING_CODES:
+                    raise
+                if attempt == self.max_attempts:
+                    raise Throttled(
+                        f"{operation} still throttled after {attempt} attempts"
+                    ) from error
+                result.requests["throttled"] += 1
+                self.sleep(min(20.0, 0.5 * 2 ** (attempt - 1)) * random.uniform(0.5, 1.0))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _operation_name(function: Callable[..., Any]) -> str:
+    """describe_tasks -> DescribeTasks, the name the API and botocore's events use."""
+    return "".join(part.title() for part in getattr(function, "__name__", "call").split("_"))
+
+
+def _record(
+    build: Callable[[EcsEvent, int], dict[str, Any]],
+    detail_type: str,
+    api_object: dict[str, Any],
+    retention_days: int,
+    now: str,
+) -> dict[str, Any]:
+    """The record the handler would store for this state, built by the same function.
+
+    The API gives datetimes where events give ISO strings. Without a `version` the record
+    is built with a placeholder and stored without one, so write_if_newer writes it only
+    where nothing is stored yet.
+    """
+    detail = _as_event_detail(api_object)
+    version = detail.get("version")
+    versioned = isinstance(version, int) and not isinstance(version, bool) and version >= 0
+    if not versioned:
+        detail["version"] = 0
+    event = EcsEvent(
+        id=BACKFILL_EVENT_ID,
+        source=ECS_SOURCE,
+        detail_type=detail_type,
+        account="",
+        region="",
+        time=now,
+        resources=(),
+        detail=detail,
+    )
+    record = build(event, retention_days)
+    if not versioned:
+        del record["version"]
+    return record
+
+
+# A task's lifecycle moments as DescribeTasks reports them.
+_TASK_MOMENTS = (
+    "createdAt",
+    "pullStartedAt",
+    "pullStoppedAt",
+    "startedAt",
+    "stoppingAt",
+    "executionStoppedAt",
+    "stoppedAt",
+)
+
+
+def _with_updated_at(task: dict[str, Any]) -> dict[str, Any]:
+    """DescribeTasks has no `updatedAt`, which events carry and the cluster index sorts on;
+    the latest lifecycle moment the API reports stands in for it. A task with no moment at
+    all (moto's) keeps none and stays out of that index rather than get an invented time."""
+    if "updatedAt" in task:
+        return task
+    moments = [task[name] for name in _TASK_MOMENTS if isinstance(task.get(name), datetime)]
+    return {**task, "updatedAt": max(moments)} if moments else task
+
+
+def _as_event_detail(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return _iso(value)
+    if isinstance(value, dict):
+        return {k: _as_event_detail(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_event_detail(v) for v in value]
+    return value
+
+
+def _iso(moment: datetime) -> str:
+    if moment.tzinfo is None:  # botocore parses API timestamps as aware; be safe anyway
+        moment = moment.replace(tzinfo=UTC)
+    return moment.isoformat()
+
+
+def _cluster_arn(instance: dict[str, Any], cluster: str) -> str:
+    """DescribeContainerInstances does not name the cluster; its ARN format does
+    (container-instance/<cluster>/<id>). Older ARNs fall back to what was asked for."""
+    arn = str(instance.get("containerInstanceArn", ""))
+    prefix, marker, rest = arn.partition(":container-instance/")
+    if marker and "/" in rest:
+        return f"{prefix}:cluster/{rest.split('/', 1)[0]}"
+    return cluster
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def list_clusters(ecs: Any) -> list[str]:
+    """Every cluster ARN in the region (the reconciler's default when given none)."""
+    arns: list[str] = []
+    for page in ecs.get_paginator("list_clusters").paginate():
+        arns.extend(page.get("clusterArns", []))
+    return arns

@@ -1,0 +1,24 @@
+output "alarm_arn" {
+  description = "ARN of the failure alarm, or null when it is off."
+  value       = var.alarm.enabled ? aws_cloudwatch_metric_alarm.failures[0].arn : null
+}
+
+output "publisher_policy_json" {
+  description = "IAM policy the publisher needs: publish to the topic, remember sent alerts."
+  value       = data.aws_iam_policy_document.publisher.json
+}
+
+output "table_arn" {
+  description = "ARN of the sent-alerts table."
+  value       = aws_dynamodb_table.sent.arn
+}
+
+output "table_name" {
+  description = "Name of the sent-alerts table (key alertKey)."
+  value       = aws_dynamodb_table.sent.name
+}
+
+output "topic_arn" {
+  description = "ARN of the topic alerts are published to (created or given)."
+  value       = local.topic_arn
+}

@@ -1,0 +1,71 @@
+variable "name" {
+  description = "Prefix of the topic, table and alarm names."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,200}$", var.name))
+    error_message = "name must be letters, digits, '_' or '-'."
+  }
+}
+
+variable "topic_arn" {
+  description = "ARN of an existing SNS topic to publish to; null creates one (with a policy that admits only the publishers)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:.+$", var.topic_arn))
+    error_message = "topic_arn must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>) or null."
+  }
+}
+
+variable "publisher_role_arns" {
+  description = "IAM roles allowed to publish to the created topic (the handler's role)."
+  type        = list(string)
+}
+
+variable "email_addresses" {
+  description = "Email addresses subscribed to the created topic; each must confirm the subscription."
+  type        = list(string)
+  default     = []
+}
+
+variable "alarm" {
+  description = "Alarm on the failure metric of this deployment: failures (sum) in one period at or above the threshold notify alarm_actions."
+  type = object({
+    enabled        = bool
+    threshold      = number
+    period_seconds = number
+  })
+  default = { enabled = false, threshold = 1, period_seconds = 300 }
+}
+
+variable "alarm_actions" {
+  description = "ARNs notified when the failure alarm changes state."
+  type        = list(string)
+  default     = []
+}
+
+variable "metric_namespace" {
+  description = "CloudWatch namespace of the Failures metric the handler emits."
+  type        = string
+  default     = "ECSEvents"
+}
+
+variable "kms_key_arn" {
+  description = "Customer managed KMS key for the topic and the table; null uses the AWS managed keys."
+  type        = string
+  default     = null
+}
+
+variable "deletion_protection" {
+  description = "Refuse to delete the sent-alerts table."
+  type        = bool
+  default     = true
+}
+
+variable "tags" {
+  description = "Tags for every resource this module creates."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,43 @@
+variable "name" {
+  description = "Prefix of the rule, log group (/aws/events/<name>), queue and queries."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,50}$", var.name))
+    error_message = "name must be 1-50 letters, digits, '_' or '-' (rule and queue name limits, with room for suffixes)."
+  }
+}
+
+variable "cluster_arns" {
+  description = "ECS cluster ARNs whose events are logged; empty logs every ECS event in the region."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.cluster_arns : can(regex("^arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:cluster/.+$", arn))])
+    error_message = "Each cluster_arns entry must be a cluster ARN: arn:aws:ecs:<region>:<account>:cluster/<name>."
+  }
+}
+
+variable "retention_days" {
+  description = "Days CloudWatch Logs keeps the events."
+  type        = number
+}
+
+variable "kms_key_arn" {
+  description = "Customer managed KMS key for the log group and dead-letter queue; null uses AWS managed encryption. Its policy must let CloudWatch Logs and EventBridge use it."
+  type        = string
+  default     = null
+}
+
+variable "alarm_actions" {
+  description = "ARNs (SNS topics) notified when events wait in the dead-letter queue."
+  type        = list(string)
+  default     = []
+}
+
+variable "tags" {
+  description = "Tags for every resource this module creates."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,167 @@
+# --- the function's role: read ECS, write the two tables ---------------------------------
+
+data "aws_iam_policy_document" "assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "this" {
+  name               = var.name
+  description        = "Runs the ${var.name} ECS state reconciler"
+  assume_role_policy = data.aws_iam_policy_document.assume.json
+  tags               = var.tags
+}
+
+# Read-only ECS, as narrow as ECS allows: listings and descriptions of the given clusters
+# only (the ecs:cluster condition), or of this region's clusters when none is given. Known
+# at plan time, so the plan shows exactly what the role may read.
+data "aws_iam_policy_document" "read_ecs" {
+  #checkov:skip=CKV_AWS_356:ecs:ListTasks has no resource ARN to name before the tasks are listed and ecs:ListClusters has no resource type; ListTasks is held to the clusters by the ecs:cluster condition.
+  #checkov:skip=CKV_AWS_111:Every action here is a read; none writes.
+  dynamic "statement" {
+    # Only when no cluster is given: the function then reconciles every cluster.
+    for_each = length(var.cluster_arns) == 0 ? [1] : []
+    content {
+      sid       = "ListClusters"
+      actions   = ["ecs:ListClusters"]
+      resources = ["*"]
+    }
+  }
+
+  statement {
+    sid       = "ListContainerInstances"
+    actions   = ["ecs:ListContainerInstances"]
+    resources = local.cluster_arns
+  }
+
+  statement {
+    sid       = "ListTasks"
+    actions   = ["ecs:ListTasks"]
+    resources = ["*"]
+
+    condition {
+      test     = "ArnLike"
+      variable = "ecs:cluster"
+      values   = local.cluster_arns
+    }
+  }
+
+  statement {
+    sid       = "DescribeTasks"
+    actions   = ["ecs:DescribeTasks"]
+    resources = local.member_arns["task"]
+
+    condition {
+      test     = "ArnLike"
+      variable = "ecs:cluster"
+      values   = local.cluster_arns
+    }
+  }
+
+  statement {
+    sid       = "DescribeContainerInstances"
+    actions   = ["ecs:DescribeContainerInstances"]
+    resources = local.member_arns["container-instance"]
+
+    condition {
+      test     = "ArnLike"
+      variable = "ecs:cluster"
+      values   = local.cluster_arns
+    }
+  }
+
+}
+
+data "aws_iam_policy_document" "this" {
+  source_policy_documents = [data.aws_iam_policy_document.read_ecs.json]
+
+  statement {
+    sid       = "WriteState"
+    actions   = ["dynamodb:PutItem"]
+    resources = [var.state.task_table_arn, var.state.container_instance_table_arn]
+  }
+
+  statement {
+    sid       = "WriteLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.this.arn}:*"]
+  }
+
+  statement {
+    # Lambda sends failed asynchronous invocations to the DLQ with this role.
+    sid       = "SendDeadLetters"
+    actions   = ["sqs:SendMessage"]
+    resources = [module.dead_letter.arn]
+  }
+
+  dynamic "statement" {
+    # The environment and the dead-letter queue are encrypted with the customer key.
+    for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
+    content {
+      sid       = "UseKey"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = [statement.value]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "this" {
+  name   = "reconciler"
+  role   = aws_iam_role.this.id
+  policy = data.aws_iam_policy_document.this.json
+}
+
+# --- the schedule's role: invoke the function, keep what it could not deliver -------------
+
+data "aws_iam_policy_document" "scheduler_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["scheduler.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "scheduler" {
+  name               = "${var.name}-schedule"
+  description        = "Lets EventBridge Scheduler start the ${var.name} ECS state reconciler"
+  assume_role_policy = data.aws_iam_policy_document.scheduler_assume.json
+  tags               = var.tags
+}
+
+data "aws_iam_policy_document" "scheduler" {
+  statement {
+    sid       = "InvokeReconciler"
+    actions   = ["lambda:InvokeFunction"]
+    resources = [aws_lambda_function.this.arn]
+  }
+
+  statement {
+    sid       = "SendDeadLetters"
+    actions   = ["sqs:SendMessage"]
+    resources = [module.dead_letter.arn]
+  }
+
+  dynamic "statement" {
+    for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
+    content {
+      sid       = "UseKey"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = [statement.value]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "scheduler" {
+  name   = "schedule"
+  role   = aws_iam_role.scheduler.id
+  policy = data.aws_iam_policy_document.scheduler.json
+}

@@ -1,0 +1,83 @@
+variable "name" {
+  description = "Name of the function, schedule, role and log group; prefix of the dead-letter queue."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,55}$", var.name))
+    error_message = "name must be 1-55 letters, digits, '_' or '-' (Lambda, IAM role and SQS name limits, with room for suffixes)."
+  }
+}
+
+variable "package_path" {
+  description = "Path of the Lambda zip built by tools/package_lambda.py (the handler's package)."
+  type        = string
+}
+
+variable "state" {
+  description = "The state tables the reconciler writes (outputs of modules/state)."
+  type = object({
+    task_table_name               = string
+    task_table_arn                = string
+    container_instance_table_name = string
+    container_instance_table_arn  = string
+  })
+}
+
+variable "cluster_arns" {
+  description = "Clusters to reconcile; empty reconciles every cluster in the region (ecs:ListClusters)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.cluster_arns : can(regex("^arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:cluster/.+$", arn))])
+    error_message = "Each cluster_arns entry must be a cluster ARN: arn:aws:ecs:<region>:<account>:cluster/<name>."
+  }
+}
+
+variable "schedule_minutes" {
+  description = "Minutes between runs."
+  type        = number
+  default     = 15
+
+  validation {
+    condition     = var.schedule_minutes >= 1 && floor(var.schedule_minutes) == var.schedule_minutes
+    error_message = "schedule_minutes must be a whole number of minutes, 1 or more."
+  }
+}
+
+variable "function" {
+  description = "Sizing and log level of the function."
+  type = object({
+    memory_mb       = number
+    timeout_seconds = number
+    log_level       = string
+  })
+}
+
+variable "retention_days" {
+  description = "Days a stopped task or deregistered instance is kept (the tables' TTL), as for the handler."
+  type        = number
+}
+
+variable "kms_key_arn" {
+  description = "Customer managed KMS key for the log group, dead-letter queue, schedule and function environment; null uses AWS managed encryption."
+  type        = string
+  default     = null
+}
+
+variable "log_retention_days" {
+  description = "Days to keep the function's logs."
+  type        = number
+}
+
+variable "alarm_actions" {
+  description = "ARNs (SNS topics) notified when failed runs wait in the dead-letter queue."
+  type        = list(string)
+  default     = []
+}
+
+variable "tags" {
+  description = "Tags for every resource this module creates."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,215 @@
+"""Alerts under moto: one message per failure however often ECS delivers it, and none lost."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import boto3
+import pytest
+
+from ecs_events.alerts import ALERT_KEY, AlertSender
+from ecs_events.config import AlertSettings, Settings
+from ecs_events.handler import Processor
+from tests.events import deployment_event, sqs_batch, task_event
+from tests.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE
+
+from .conftest import REGION
+
+ALERT_TABLE = "ecs-events-alerts"
+OOM = "OutOfMemoryError: Container killed due to memory usage"
+
+
+class Clock:
+    """Time the test controls, in epoch seconds."""
+
+    def __init__(self, now: float = 1_795_145_500.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class FailingPublishes:
+    """An SNS client whose first `failures` publishes fail, as a throttled or down SNS would."""
+
+    def __init__(self, sns: Any, failures: int) -> None:
+        self.sns, self.failures = sns, failures
+
+    def publish(self, **request: Any) -> Any:
+        if self.failures:
+            self.failures -= 1
+            raise RuntimeError("SNS is unavailable")
+        return self.sns.publish(**request)
+
+
+@pytest.fixture
+def topic(dynamodb: Any) -> tuple[str, str]:
+    """(topic ARN, URL of an SQS queue subscribed to it with raw delivery)."""
+    dynamodb.create_table(
+        TableName=ALERT_TABLE,
+        KeySchema=[{"AttributeName": ALERT_KEY, "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": ALERT_KEY, "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    sns = boto3.client("sns", region_name=REGION)
+    sqs = boto3.client("sqs", region_name=REGION)
+    topic_arn = sns.create_topic(Name="ecs-events-alerts")["TopicArn"]
+    queue_url = sqs.create_queue(QueueName="inbox")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+        "Attributes"
+    ]["QueueArn"]
+    sns.subscribe(
+        TopicArn=topic_arn,
+        Protocol="sqs",
+        Endpoint=queue_arn,
+        Attributes={"RawMessageDelivery": "true"},
+    )
+    return topic_arn, queue_url
+
+
+def alert_settings(topic_arn: str) -> AlertSettings:
+    return AlertSettings(topic_arn=topic_arn, table_name=ALERT_TABLE, claim_seconds=60)
+
+
+def make_processor(dynamodb: Any, topic_arn: str, sns: Any = None, clock: Clock | None = None):
+    settings = Settings(TASK_TABLE, CONTAINER_INSTANCE_TABLE, 30, alert_settings(topic_arn))
+    processor = Processor(settings, dynamodb, sns or boto3.client("sns", region_name=REGION))
+    metrics: list[str] = []
+    assert processor.alerts is not None
+    processor.alerts.metrics_out = metrics.append
+    if clock is not None:
+        processor.alerts.clock = clock
+    return processor, metrics
+
+
+def inbox(queue_url: str) -> list[dict[str, Any]]:
+    """Every message the subscribed queue received (bounded: the queue is local)."""
+    sqs = boto3.client("sqs", region_name=REGION)
+    messages = []
+    for _ in range(10):
+        batch = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", [])
+        if not batch:
+            break
+        messages += [json.loads(m["Body"]) for m in batch]
+        sqs.delete_message_batch(
+            QueueUrl=queue_url,
+            Entries=[
+                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(batch)
+            ],
+        )
+    return messages
+
+
+def failing_task() -> dict[str, Any]:
+    return task_event(version=6, last_status="STOPPED", exit_code=137, container_reason=OOM)
+
+
+def test_a_failure_delivered_three_times_alerts_once(dynamodb: Any, topic: tuple[str, str]) -> None:
+    topic_arn, queue_url = topic
+    processor, metrics = make_processor(dynamodb, topic_arn)
+    event = failing_task()
+    for _ in range(3):
+        assert processor.process_batch(sqs_batch([event])["Records"]) == {"batchItemFailures": []}
+    (message,) = inbox(queue_url)
+    assert message["kind"] == "task_exit"
+    assert message["containers"][0]["exitCode"] == 137
+    assert len(metrics) == 1
+
+
+def test_a_failed_publish_fails_the_event_and_its_retry_sends_exactly_one(
+    dynamodb: Any, topic: tuple[str, str]
+) -> None:
+    topic_arn, queue_url = topic
+    flaky = FailingPublishes(boto3.client("sns", region_name=REGION), failures=1)
+    processor, _ = make_processor(dynamodb, topic_arn, sns=flaky)
+    batch = sqs_batch([failing_task()])["Records"]
+    assert processor.process_batch(batch) == {"batchItemFailures": [{"itemIdentifier": "msg-0"}]}
+    assert inbox(queue_url) == []
+    # SQS redelivers: the state write is now a duplicate, and the alert goes out once.
+    assert processor.process_batch(batch) == {"batchItemFailures": []}
+    assert processor.process_batch(batch) == {"batchItemFailures": []}
+    assert len(inbox(queue_url)) == 1
+
+
+def test_a_delivery_that_died_after_claiming_is_taken_over_once_its_claim_expires(
+    dynamodb: Any, topic: tuple[str, str]
+) -> None:
+    topic_arn, queue_url = topic
+    clock = Clock()
+    # A first delivery claimed the alert, then its Lambda was killed before publishing.
+    dynamodb.put_item(
+        TableName=ALERT_TABLE,
+        Item={
+            ALERT_KEY: {"S": failing_task()["detail"]["taskArn"]},
+            "status": {"S": "claimed"},
+            "claimedAt": {"N": str(int(clock.now))},
+        },
+    )
+    processor, _ = make_processor(dynamodb, topic_arn, clock=clock)
+    batch = sqs_batch([failing_task()])["Records"]
+    clock.now += 30  # a concurrent duplicate, while the claim is fresh: stays quiet
+    processor.process_batch(batch)
+    assert inbox(queue_url) == []
+    clock.now += 60  # SQS redelivers after the visibility timeout: the claim has expired
+    processor.process_batch(batch)
+    assert len(inbox(queue_url)) == 1
+
+
+def test_out_of_order_delivery_alerts_once_for_the_stopped_state(
+    dynamodb: Any, topic: tuple[str, str]
+) -> None:
+    topic_arn, queue_url = topic
+    processor, _ = make_processor(dynamodb, topic_arn)
+    stream = [failing_task(), task_event(version=4), failing_task(), task_event(version=2)]
+    processor.process_batch(sqs_batch(stream)["Records"])
+    assert len(inbox(queue_url)) == 1
+
+
+def test_a_failed_deployment_delivered_twice_alerts_once(
+    dynamodb: Any, topic: tuple[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    topic_arn, queue_url = topic
+    processor, _ = make_processor(dynamodb, topic_arn)
+    event = deployment_event()
+    with caplog.at_level("INFO", logger="ecs_events"):
+        processor.process_batch(sqs_batch([event, event])["Records"])
+    (message,) = inbox(queue_url)
+    assert (message["kind"], message["service"]) == ("deployment_failure", "web")
+    assert [r.outcome for r in caplog.records if hasattr(r, "outcome")] == ["applied", "duplicate"]
+
+
+def test_alert_carries_the_subject_and_filterable_attributes(
+    dynamodb: Any, topic: tuple[str, str]
+) -> None:
+    topic_arn, _ = topic
+    published: list[dict[str, Any]] = []
+
+    class Recorder:
+        def publish(self, **request: Any) -> None:
+            published.append(request)
+
+    sender = AlertSender(alert_settings(topic_arn), dynamodb, Recorder(), metrics_out=print)
+    processor, _ = make_processor(dynamodb, topic_arn)
+    processor.alerts = sender
+    processor.process_event(failing_task())
+    (request,) = published
+    assert (
+        request["Subject"] == "ECS task billing-report report exited 137 (out of memory) in default"
+    )
+    assert request["MessageAttributes"]["severity"] == {
+        "DataType": "String",
+        "StringValue": "ERROR",
+    }
+
+
+def test_with_alerts_off_failures_are_stored_but_nothing_is_published(
+    processor: Processor, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert processor.alerts is None
+    with caplog.at_level("INFO", logger="ecs_events"):
+        processor.process_batch(sqs_batch([failing_task(), deployment_event()])["Records"])
+    outcomes = [
+        (r.outcome, getattr(r, "reason", "")) for r in caplog.records if hasattr(r, "outcome")
+    ]
+    assert outcomes == [("applied", ""), ("skipped", "alerts are off")]

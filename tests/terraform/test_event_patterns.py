@@ -1,0 +1,120 @@
+"""The event patterns the module writes, judged with EventBridge's own semantics.
+
+moto's matcher ignores arrays of objects (our `prefix` filters on `resources`), so the
+patterns are checked with the rule engine inside localstack-core instead; the patterns
+come from the plans, exactly as Terraform would create them.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+from localstack.services.events.event_rule_engine import EventPatternCompiler, EventRuleEngine
+
+from tests.events import (
+    container_instance_event,
+    deployment_event,
+    service_action_event,
+    task_event,
+)
+
+PRODUCTION = "arn:aws:ecs:eu-west-1:111122223333:cluster/production"
+ELSEWHERE = "arn:aws:ecs:eu-west-1:111122223333:cluster/staging"
+
+
+def matches(pattern: dict[str, Any], event: dict[str, Any]) -> bool:
+    compiled = EventPatternCompiler().compile_event_pattern(json.dumps(pattern))
+    return bool(EventRuleEngine().evaluate_pattern_on_event(compiled, event))
+
+
+def in_cluster(event: dict[str, Any], cluster_arn: str) -> dict[str, Any]:
+    """The event as if it came from another cluster (its detail and its service ARN)."""
+    event = copy.deepcopy(event)
+    cluster = cluster_arn.rsplit("/", 1)[1]
+    if "clusterArn" in event["detail"]:
+        event["detail"]["clusterArn"] = cluster_arn
+    event["resources"] = [
+        r.replace(":us-west-2:", ":eu-west-1:").replace("service/default/", f"service/{cluster}/")
+        for r in event["resources"]
+    ]
+    return event
+
+
+def rule_patterns(plan) -> dict[str, dict[str, Any]]:
+    """The handler's rules by purpose: state, deployments, service-actions."""
+    return {
+        r.address.split('"')[1]: json.loads(r.values["event_pattern"])
+        for r in plan.of_type("aws_cloudwatch_event_rule")
+        if "module.handler." in r.address
+    }
+
+
+def test_unfiltered_state_rule_takes_task_and_instance_changes_of_any_cluster(plan_example) -> None:
+    (pattern,) = rule_patterns(plan_example("basic")).values()
+    assert matches(pattern, task_event())
+    assert matches(pattern, container_instance_event())
+    assert matches(pattern, in_cluster(task_event(), ELSEWHERE))
+    assert not matches(pattern, deployment_event())
+    assert not matches(pattern, {**task_event(), "source": "aws.ec2"})
+
+
+@pytest.mark.parametrize(
+    ("event", "cluster", "expected"),
+    [
+        (task_event(), PRODUCTION, True),
+        (container_instance_event(), PRODUCTION, True),
+        (task_event(), ELSEWHERE, False),
+        (container_instance_event(), ELSEWHERE, False),
+    ],
+)
+def test_state_rule_is_limited_to_the_chosen_clusters(
+    plan_example, event, cluster, expected
+) -> None:
+    pattern = rule_patterns(plan_example("complete"))["state"]
+    assert matches(pattern, in_cluster(event, cluster)) is expected
+
+
+@pytest.mark.parametrize(
+    ("event", "cluster", "expected"),
+    [
+        (deployment_event("SERVICE_DEPLOYMENT_FAILED"), PRODUCTION, True),
+        (deployment_event("SERVICE_DEPLOYMENT_COMPLETED"), PRODUCTION, False),
+        (deployment_event("SERVICE_DEPLOYMENT_FAILED"), ELSEWHERE, False),
+        (task_event(), PRODUCTION, False),
+    ],
+)
+def test_deployment_rule_takes_failed_deployments_of_the_clusters(
+    plan_example, event, cluster, expected
+) -> None:
+    pattern = rule_patterns(plan_example("complete"))["deployments"]
+    assert matches(pattern, in_cluster(event, cluster)) is expected
+
+
+@pytest.mark.parametrize(
+    ("event", "cluster", "expected"),
+    [
+        (service_action_event("SERVICE_TASK_PLACEMENT_FAILURE", "ERROR"), PRODUCTION, True),
+        (service_action_event("SERVICE_TASK_START_IMPAIRED", "WARN"), PRODUCTION, True),
+        (service_action_event("SERVICE_STEADY_STATE", "INFO"), PRODUCTION, False),
+        (service_action_event("SERVICE_TASK_START_IMPAIRED", "WARN"), ELSEWHERE, False),
+    ],
+)
+def test_service_action_rule_takes_warnings_and_errors_of_the_clusters(
+    plan_example, event, cluster, expected
+) -> None:
+    pattern = rule_patterns(plan_example("complete"))["service-actions"]
+    assert matches(pattern, in_cluster(event, cluster)) is expected
+
+
+def test_the_matcher_follows_eventbridge_on_arrays_of_objects() -> None:
+    """The case moto gets wrong: a prefix filter against an array of strings."""
+    pattern = {"resources": [{"prefix": "arn:aws:ecs:eu-west-1:111122223333:service/production/"}]}
+    assert matches(
+        pattern, {"resources": ["x", "arn:aws:ecs:eu-west-1:111122223333:service/production/web"]}
+    )
+    assert not matches(
+        pattern, {"resources": ["arn:aws:ecs:eu-west-1:111122223333:service/batch/web"]}
+    )
