@@ -2,6 +2,11 @@ locals {
   # SQS redelivers a message whose receive outlived the visibility timeout; AWS
   # recommends six times the function timeout so a retried batch is not doubled.
   visibility_timeout_seconds = var.function.timeout_seconds * 6
+
+  # The queue's ARN before it exists (the dead-letter queue's, with this name), so its
+  # policy can be part of the queue: a separate aws_sqs_queue_policy makes every apply
+  # wait again for SQS attributes to settle.
+  queue_arn = join(":", concat(slice(split(":", module.dead_letter.arn), 0, 5), [var.name]))
 }
 
 # --- EventBridge -> SQS ---------------------------------------------------------------
@@ -44,10 +49,15 @@ resource "aws_sqs_queue" "this" {
     deadLetterTargetArn = module.dead_letter.arn
     maxReceiveCount     = 5
   })
+  policy = data.aws_iam_policy_document.queue.json
 
   tags = var.tags
 }
 
+# No redrive allow policy: it can name the source queue only once that queue exists, and
+# each SQS attribute change makes every apply wait ~25 s more for it to settle. Without
+# one, another queue of the account could name this one as its dead-letter queue: noise
+# in the alarm at worst, which is the trade.
 module "dead_letter" {
   source = "../dead_letter_queue"
 
@@ -63,19 +73,11 @@ module "dead_letter" {
   tags              = var.tags
 }
 
-resource "aws_sqs_queue_redrive_allow_policy" "dead_letter" {
-  queue_url = module.dead_letter.url
-  redrive_allow_policy = jsonencode({
-    redrivePermission = "byQueue"
-    sourceQueueArns   = [aws_sqs_queue.this.arn]
-  })
-}
-
 data "aws_iam_policy_document" "queue" {
   statement {
     sid       = "EventBridgeRulesSend"
     actions   = ["sqs:SendMessage"]
-    resources = [aws_sqs_queue.this.arn]
+    resources = [local.queue_arn]
 
     principals {
       type        = "Service"
@@ -93,7 +95,7 @@ data "aws_iam_policy_document" "queue" {
     sid       = "DenyInsecureTransport"
     effect    = "Deny"
     actions   = ["sqs:*"]
-    resources = [aws_sqs_queue.this.arn]
+    resources = [local.queue_arn]
 
     principals {
       type        = "*"
@@ -106,11 +108,6 @@ data "aws_iam_policy_document" "queue" {
       values   = ["false"]
     }
   }
-}
-
-resource "aws_sqs_queue_policy" "this" {
-  queue_url = aws_sqs_queue.this.id
-  policy    = data.aws_iam_policy_document.queue.json
 }
 
 # --- Lambda --------------------------------------------------------------------------

@@ -40,7 +40,7 @@ def test_every_part_of_the_pipeline_is_planned(plan_example, example: str) -> No
     ]
     counts = {
         "aws_sqs_queue": 2,
-        "aws_sqs_queue_policy": 2,
+        "aws_sqs_queue_policy": 1,  # the dead-letter queue's; the queue carries its own
         "aws_lambda_function": 1,
         "aws_lambda_event_source_mapping": 1,
         "aws_cloudwatch_log_group": 1,
@@ -201,6 +201,8 @@ def test_queue_policies_admit_only_the_module_rule(plan_example) -> None:
     assert send["principals"][0]["identifiers"]["constant_value"] == ["events.amazonaws.com"]
     assert send["condition"][0]["values"]["references"] == ["aws_cloudwatch_event_rule.this"]
     assert deny["effect"]["constant_value"] == "Deny"
+    (queue,) = [r for r in handler["resources"] if r["address"] == "aws_sqs_queue.this"]
+    assert "data.aws_iam_policy_document.queue.json" in queue["expressions"]["policy"]["references"]
     # The dead-letter queue takes what those same rules could not deliver.
     senders = handler["module_calls"]["dead_letter"]["expressions"]["senders"]
     assert senders["references"] == ["aws_cloudwatch_event_rule.this"]
