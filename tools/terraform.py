@@ -156,14 +156,27 @@ class Workspace:
         )
         self._run("destroy", code, err)
 
+    def state_addresses(self) -> list[str]:
+        """Managed resources in the state (none before the first apply)."""
+        if not (self.directory / "terraform.tfstate").exists():
+            return []
+        code, out, err = self._terraform.cmd("state", "list")
+        self._run("state list", code, err)
+        return [line for line in out.splitlines() if line and ".data." not in f".{line}"]
+
+    def forget(self, addresses: list[str]) -> None:
+        """Drop resources from the state without destroying them."""
+        if addresses:
+            code, _, err = self._terraform.cmd("state", "rm", *addresses)
+            self._run("state rm", code, err)
+
     def outputs(self) -> dict[str, Any]:
         code, out, err = self._terraform.cmd("output", "-json")
         self._run("output", code, err)
         return {name: value["value"] for name, value in json.loads(out).items()}
 
 
-def _as_cli_vars(variables: Mapping[str, Any] | None) -> dict[str, str] | None:
-    """-var values: strings as they are, everything else as HCL-compatible JSON."""
-    if not variables:
-        return None
-    return {k: v if isinstance(v, str) else json.dumps(v) for k, v in variables.items()}
+def _as_cli_vars(variables: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """Variables for python-terraform, which writes them to a .tfvars.json file: lists and
+    objects go as they are (JSON-encoding them here would make them strings)."""
+    return dict(variables) if variables else None

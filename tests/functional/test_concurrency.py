@@ -1,7 +1,8 @@
 """Concurrent deliveries of one task's states against DynamoDB served over HTTP.
 
-A moto server on 127.0.0.1 stands in for DynamoDB; this test starts it and stops it
-by PID. Several threads write a task's shuffled versions at once; the stored version
+The project's local emulator (moto's server on 127.0.0.1, with DynamoDB's atomic
+conditional writes; tools/emulator.py) stands in for DynamoDB; this test starts it
+and stops it by PID. Several threads write a task's shuffled versions at once; the stored version
 must always end at the highest. The read-then-write of AWS's sample is run the same
 way to show the race it has.
 """
@@ -9,13 +10,8 @@ way to show the race it has.
 from __future__ import annotations
 
 import random
-import socket
-import subprocess
-import sys
 import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import boto3
@@ -24,53 +20,16 @@ from botocore.config import Config
 
 from ecs_events.state import TASK_KEY, write_if_newer
 from tests.tables import TASK_TABLE, create_state_tables
+from tools.emulator import LocalEmulator
 
-ROOT = Path(__file__).resolve().parents[2]
 THREADS = 8
 VERSIONS = 40
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
-def endpoint() -> Iterator[str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tests.functional.locking_moto_server",
-            "-H",
-            "127.0.0.1",
-            "-p",
-            str(port),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):  # at most ~10 s for the server to listen
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("moto server did not start")
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with LocalEmulator(tmp_path_factory.mktemp("emulator") / "emulator.log") as emulator:
+        yield emulator.url
 
 
 def client(url: str) -> Any:
