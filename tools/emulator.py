@@ -30,6 +30,7 @@ import json
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -69,23 +70,30 @@ def _return_redrive_allow_policy() -> None:
     SQSBackend.get_queue_attributes = get_queue_attributes  # type: ignore[method-assign]
 
 
-def _atomic_dynamodb_writes() -> None:
-    import threading
+# DynamoDB's item writes: AWS evaluates their condition and writes as one atomic step.
+DYNAMODB_WRITES = ("put_item", "update_item", "delete_item")
+_DYNAMODB_WRITE_LOCK = threading.Lock()
 
+
+def atomic_dynamodb_write(method: Any) -> Any:
+    """A moto DynamoDB backend write that holds one process-wide lock, as AWS is atomic.
+    moto checks a condition, then writes, with nothing between; its threaded server (and
+    its in-process Step Functions interpreter) can otherwise let two conditional writes
+    both pass."""
+
+    @functools.wraps(method)
+    def locked(*args: Any, **kwargs: Any) -> Any:
+        with _DYNAMODB_WRITE_LOCK:
+            return method(*args, **kwargs)
+
+    return locked
+
+
+def _atomic_dynamodb_writes() -> None:
     from moto.dynamodb.models import DynamoDBBackend
 
-    lock = threading.Lock()
-
-    def atomic(method: Any) -> Any:
-        @functools.wraps(method)
-        def locked(*args: Any, **kwargs: Any) -> Any:
-            with lock:
-                return method(*args, **kwargs)
-
-        return locked
-
-    for name in ("put_item", "update_item", "delete_item"):
-        setattr(DynamoDBBackend, name, atomic(getattr(DynamoDBBackend, name)))
+    for name in DYNAMODB_WRITES:
+        setattr(DynamoDBBackend, name, atomic_dynamodb_write(getattr(DynamoDBBackend, name)))
 
 
 def _serve_query_definitions() -> None:

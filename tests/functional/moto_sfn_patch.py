@@ -24,7 +24,13 @@ to start an execution while another one is running ("cannot pickle '_thread.RLoc
 exactly the situation a lease exists for. Running executions and the backend are live objects,
 never meant to be copied: the patch makes deepcopy share them.
 
-Remove this module when moto fixes both.
+A third gap: moto's DynamoDB checks a write's condition, then writes, with no lock between,
+and the interpreter runs executions on threads. Two executions taking the lease at once could
+then both pass `attribute_not_exists`, which DynamoDB never allows (seen here: two tasks
+started, one owner recorded). The patch serialises item writes, as tools/emulator.py does for
+the demo's server.
+
+Remove this module when moto fixes all three.
 """
 
 from __future__ import annotations
@@ -34,11 +40,14 @@ from contextlib import contextmanager
 from typing import Any
 
 import botocore.session
+from moto.dynamodb.models import DynamoDBBackend
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service import (  # noqa: E501
     StateTaskService,
 )
 from moto.stepfunctions.parser.backend.execution import Execution
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+
+from tools.emulator import DYNAMODB_WRITES, atomic_dynamodb_write
 
 _service_models: dict[str, Any] = {}
 
@@ -90,6 +99,10 @@ _PATCHES: list[tuple[type, str, object]] = [
     (StateTaskService, "_normalise_response", _normalise_response),
     (Execution, "__deepcopy__", _share_instead_of_copying),
     (StepFunctionsParserBackend, "__deepcopy__", _share_instead_of_copying),
+    *(
+        (DynamoDBBackend, name, atomic_dynamodb_write(getattr(DynamoDBBackend, name)))
+        for name in DYNAMODB_WRITES
+    ),
 ]
 
 
