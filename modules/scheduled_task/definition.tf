@@ -45,6 +45,26 @@ locals {
     ExpressionAttributeValues = { ":me" = { "S.$" = "$$.Execution.Id" } }
   }
 
+  # One release state per way a run ends, each going on to its end state whatever the
+  # release did: a failed release (its condition or anything else) is not the run's
+  # failure, since a lease whose owner has stopped is free for the next run anyway.
+  release_lease_states = {
+    for state, end_state in {
+      ReleaseLeaseAfterSuccess     = "Succeeded"
+      ReleaseLeaseAfterTaskFailure = "TaskFailed"
+      ReleaseLeaseAfterError       = "RunFailed"
+    } :
+    state => {
+      Type       = "Task"
+      Resource   = "arn:aws:states:::dynamodb:updateItem"
+      Parameters = local.release_lease_parameters
+      ResultPath = null
+      Retry      = [local.dynamodb_throttling_retry]
+      Catch      = [{ ErrorEquals = ["States.ALL"], ResultPath = "$.releaseError", Next = end_state }]
+      Next       = end_state
+    }
+  }
+
   # Only the parameters that are set: ECS rejects LaunchType together with a strategy, and an
   # explicit null is not "unset" for every service.
   run_task_parameters = merge(
@@ -333,51 +353,22 @@ locals {
         Default = "ReleaseLeaseAfterTaskFailure"
       }
 
-      # A release that fails (its condition or anything else) is not the run's failure: a lease
-      # whose owner has stopped is free for the next run anyway.
-      ReleaseLeaseAfterSuccess = {
-        Type       = "Task"
-        Resource   = "arn:aws:states:::dynamodb:updateItem"
-        Parameters = local.release_lease_parameters
-        ResultPath = null
-        Retry      = [local.dynamodb_throttling_retry]
-        Catch      = [{ ErrorEquals = ["States.ALL"], ResultPath = "$.releaseError", Next = "Succeeded" }]
-        Next       = "Succeeded"
-      }
       Succeeded = {
         Type       = "Succeed"
         OutputPath = "$.outcome"
       }
 
-      ReleaseLeaseAfterTaskFailure = {
-        Type       = "Task"
-        Resource   = "arn:aws:states:::dynamodb:updateItem"
-        Parameters = local.release_lease_parameters
-        ResultPath = null
-        Retry      = [local.dynamodb_throttling_retry]
-        Catch      = [{ ErrorEquals = ["States.ALL"], ResultPath = "$.releaseError", Next = "TaskFailed" }]
-        Next       = "TaskFailed"
-      }
       TaskFailed = {
         Type  = "Fail"
         Error = "EssentialContainerFailed"
         Cause = "Container ${var.task.essential_container_name} exited non-zero or never ran; see the RunTask result in the execution history."
       }
 
-      ReleaseLeaseAfterError = {
-        Type       = "Task"
-        Resource   = "arn:aws:states:::dynamodb:updateItem"
-        Parameters = local.release_lease_parameters
-        ResultPath = null
-        Retry      = [local.dynamodb_throttling_retry]
-        Catch      = [{ ErrorEquals = ["States.ALL"], ResultPath = "$.releaseError", Next = "RunFailed" }]
-        Next       = "RunFailed"
-      }
       RunFailed = {
         Type      = "Fail"
         ErrorPath = "$.error.Error"
         CausePath = "$.error.Cause"
       }
-    }, local.skip_notice_states)
+    }, local.release_lease_states, local.skip_notice_states)
   }
 }
