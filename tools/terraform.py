@@ -8,6 +8,7 @@ needs `skip_plan=True` to pass -auto-approve.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -135,10 +136,7 @@ class Workspace:
     def plan(self, variables: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Plan and return `terraform show -json` of the plan."""
         plan_file = "test.tfplan"
-        if self.offline:
-            with offline_sfn_validation():
-                code, _, err = self._terraform.plan(out=plan_file, var=_as_cli_vars(variables))
-        else:
+        with offline_sfn_validation() if self.offline else contextlib.nullcontext():
             code, _, err = self._terraform.plan(out=plan_file, var=_as_cli_vars(variables))
         # -detailed-exitcode: 0 = no changes, 2 = changes, 1 = error.
         self._run("plan", code, err, allowed=(0, 2))

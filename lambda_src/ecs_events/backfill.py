@@ -26,7 +26,14 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from .events import CONTAINER_INSTANCE_STATE_CHANGE, ECS_SOURCE, TASK_STATE_CHANGE, EcsEvent
+from .events import (
+    CONTAINER_INSTANCE_STATE_CHANGE,
+    ECS_SOURCE,
+    TASK_STATE_CHANGE,
+    EcsEvent,
+    MalformedEvent,
+    required_version,
+)
 from .state import (
     CONTAINER_INSTANCE_KEY,
     TASK_KEY,
@@ -232,8 +239,11 @@ def _record(
     where nothing is stored yet.
     """
     detail = _as_event_detail(api_object)
-    version = detail.get("version")
-    versioned = isinstance(version, int) and not isinstance(version, bool) and version >= 0
+    try:
+        required_version(detail)
+        versioned = True
+    except MalformedEvent:
+        versioned = False
     if not versioned:
         detail["version"] = 0
     event = EcsEvent(

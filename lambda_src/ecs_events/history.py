@@ -97,7 +97,9 @@ def task_arn_for_id(dynamodb: Any, table: str, task_id: str, cluster: str) -> st
 
 def find_task_by_id(dynamodb: Any, table: str, task_id: str) -> dict[str, Any] | None:
     """The slow path when the cluster is unknown: a scan for the ARN ending in the ID."""
-    for item in _scan(dynamodb, table, "contains(#key, :id)", {"#key": TASK_KEY}, {":id": task_id}):
+    for item in scan_items(
+        dynamodb, table, "contains(#key, :id)", {"#key": TASK_KEY}, {":id": task_id}
+    ):
         if item[TASK_KEY].endswith("/" + task_id):
             return item
     return None
@@ -233,20 +235,21 @@ def scan_tasks(
 ) -> list[dict[str, Any]]:
     """Every task item read once: for tables without indexes, or no filter at all."""
     items = []
-    for item in _scan(dynamodb, table):
+    for item in scan_items(dynamodb, table):
         if wanted.matches(item):
             items.append(item)
     items.sort(key=lambda item: item.get("updatedAt") or item.get("createdAt") or 0, reverse=True)
     return items[:limit]
 
 
-def _scan(
+def scan_items(
     dynamodb: Any,
     table: str,
     condition: str | None = None,
     names: dict[str, str] | None = None,
     values: dict[str, Any] | None = None,
 ) -> Iterator[dict[str, Any]]:
+    """Every item of a table (optionally filtered), page after page, as plain values."""
     request: dict[str, Any] = {"TableName": table}
     if condition:
         request.update(
@@ -272,7 +275,7 @@ def container_instances(
     instance, so the table stays small, and an index would be paid on every write."""
     items = [
         item
-        for item in _scan(dynamodb, table)
+        for item in scan_items(dynamodb, table)
         if (cluster is None or item.get("cluster") == cluster)
         and (status is None or item.get("lastStatus") == status)
     ]

@@ -63,9 +63,9 @@ def backfill(ecs: Any, dynamodb: Any, **kwargs: Any) -> Backfill:
 
 
 def items(dynamodb: Any, table: str) -> list[dict[str, Any]]:
-    from ecs_events.history import _scan
+    from ecs_events.history import scan_items
 
-    return list(_scan(dynamodb, table))
+    return list(scan_items(dynamodb, table))
 
 
 def stopped_arn(ecs: Any) -> str:
