@@ -34,6 +34,12 @@ data "aws_iam_policy_document" "key" {
     }
   }
 
+  # EventBridge delivering to the encrypted queues (the handler's queue and the dead-letter
+  # queues), in the form AWS documents, with no condition: the documented statement has
+  # none, and AWS notes that aws:SourceAccount and aws:SourceArn are not supported in a
+  # key policy for EventBridge delivery to an encrypted target; a condition the request
+  # does not carry refuses every event, which EventBridge then retries for 24 hours.
+  # https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
   statement {
     sid       = "EventBridgeWritesEncryptedQueues"
     actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
@@ -43,14 +49,23 @@ data "aws_iam_policy_document" "key" {
       type        = "Service"
       identifiers = ["events.amazonaws.com"]
     }
+  }
 
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
+  # CloudWatch alarms publishing to the encrypted operations topic (alarm_actions): without
+  # this statement the alarms change state and nobody is notified.
+  # https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+  statement {
+    sid       = "CloudWatchAlarmsPublishToEncryptedTopic"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["cloudwatch.amazonaws.com"]
     }
   }
 
+  # https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
   statement {
     sid       = "CloudWatchLogsEncryptsLogGroups"
     actions   = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
