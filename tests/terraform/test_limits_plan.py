@@ -158,7 +158,9 @@ def test_every_derived_name_fits_its_aws_limit(two_regions: Plan) -> None:
 
 
 def test_no_global_name_is_used_twice_in_the_account(two_regions: Plan) -> None:
-    global_names = Counter(name for _, key, name in names(two_regions) if key == "aws_iam_role.name")
+    global_names = Counter(
+        name for _, key, name in names(two_regions) if key == "aws_iam_role.name"
+    )
     assert len(global_names) == 2 * 3  # the handler's and the reconciler's two, per region
     assert [name for name, count in global_names.items() if count > 1] == []
 
