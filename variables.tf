@@ -47,7 +47,7 @@ variable "cluster_arns" {
 }
 
 variable "kms_key_arn" {
-  description = "Customer managed KMS key for the tables, queues, log groups and function environment; null uses AWS managed encryption. The key policy must let EventBridge (events.amazonaws.com) use the key for the queues and CloudWatch Logs (logs.<region>.amazonaws.com) for the log groups."
+  description = "Customer managed KMS key for the tables, queues, log groups and function environment; null uses AWS managed encryption. The key policy must let EventBridge (events.amazonaws.com) use the key for the queues, with no aws:SourceAccount or aws:SourceArn condition, and CloudWatch Logs (logs.<region>.amazonaws.com) for the log groups; examples/complete has such a policy."
   type        = string
   default     = null
 

@@ -36,9 +36,10 @@ data "aws_iam_policy_document" "key" {
 
   # EventBridge delivering to the encrypted queues (the handler's queue and the dead-letter
   # queues), in the form AWS documents, with no condition: the documented statement has
-  # none, and AWS notes that aws:SourceAccount and aws:SourceArn are not supported in a
-  # key policy for EventBridge delivery to an encrypted target; a condition the request
-  # does not carry refuses every event, which EventBridge then retries for 24 hours.
+  # none, and no AWS page shows aws:SourceAccount or aws:SourceArn honoured on EventBridge's
+  # KMS requests (the conditions on eb-encryption-key-policy.html are for encrypted event
+  # buses). A condition the request does not carry refuses every event, which EventBridge
+  # then retries for 24 hours. Unverified on AWS (README, "Deploying to a real AWS account").
   # https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
   statement {
     sid       = "EventBridgeWritesEncryptedQueues"
