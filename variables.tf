@@ -8,8 +8,8 @@ variable "name" {
   # <name>-reconciler-sch-<region> (IAM role name, 64; regions have up to 15 characters)
   # and the rule <name>-service-actions (EventBridge rule name, 64).
   validation {
-    condition     = can(regex("^[A-Za-z0-9_-]{1,32}$", var.name))
-    error_message = "name must be 1-32 letters, digits, '_' or '-': the IAM role <name>-reconciler-sch-<region> must fit IAM's 64-character limit for role names."
+    condition     = can(regex("^[A-Za-z0-9_-]{1,33}$", var.name))
+    error_message = "name must be 1-33 letters, digits, '_' or '-': the IAM role <name>-reconciler-sch-<region> must fit IAM's 64-character limit for role names."
   }
 }
 

@@ -18,7 +18,7 @@ run "the_longest_admitted_name_plans" {
   command = plan
 
   variables {
-    name = "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn" # 32
+    name = "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn" # 33
   }
 }
 
@@ -26,7 +26,7 @@ run "a_name_too_long_for_the_derived_role_names_is_refused" {
   command = plan
 
   variables {
-    name = "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn" # 33
+    name = "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn" # 34
   }
 
   expect_failures = [var.name]

@@ -5,7 +5,7 @@ variable "region" {
 }
 
 variable "name" {
-  description = "Name of this deployment (1-32 letters, digits, '_' or '-')."
+  description = "Name of this deployment (1-33 letters, digits, '_' or '-')."
   type        = string
   default     = "ecs-events"
 }

@@ -8,6 +8,7 @@ per account (IAM roles are global) or per region may collide.
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -17,8 +18,13 @@ import pytest
 from tests.plan import Plan
 from tools.terraform import Workspace
 
-# The longest name the root module's validation admits (variables.tf: 1-32 characters).
-LONGEST_NAME = "n" * 32
+ROOT = Path(__file__).resolve().parents[2]
+# The longest name the root module's validation admits, read from variables.tf.
+LONGEST_NAME = "n" * int(
+    re.search(
+        r'regex\("\^\[A-Za-z0-9_-\]\{1,(\d+)\}\$", var\.name\)', (ROOT / "variables.tf").read_text()
+    )[1]  # type: ignore[index]
+)
 REGIONS = {"ireland": "eu-west-1", "sydney": "ap-southeast-2"}
 # The longest region name AWS has (us-isof-south-1); role names carry the region, so the
 # role limits are checked as if the region were this long.
@@ -146,15 +152,24 @@ def test_every_named_resource_has_a_known_limit(two_regions: Plan) -> None:
     assert {r.type for r in two_regions.resources} - known == set()
 
 
-def test_every_derived_name_fits_its_aws_limit(two_regions: Plan) -> None:
-    too_long = []
+def slack(two_regions: Plan) -> dict[str, int]:
+    """{name: characters left under its AWS limit}, roles measured as if their region
+    were the longest region name."""
+    left = {}
     for alias, key, name in names(two_regions):
         kind, attribute = key.split(".")
-        # Roles carry the region: measure them as if it were the longest region name.
         length = len(name.replace(REGIONS[alias], "r" * LONGEST_REGION_LENGTH))
-        if length > LIMITS[(kind, attribute)]:
-            too_long.append((name, length, LIMITS[(kind, attribute)]))
-    assert too_long == []
+        left[name] = LIMITS[(kind, attribute)] - length
+    return left
+
+
+def test_every_derived_name_fits_its_aws_limit(two_regions: Plan) -> None:
+    assert {name: left for name, left in slack(two_regions).items() if left < 0} == {}
+
+
+def test_the_validation_admits_exactly_what_the_tightest_name_can_carry(two_regions: Plan) -> None:
+    # One more character in `name` would push the tightest derived name over its limit.
+    assert min(slack(two_regions).values()) == 0
 
 
 def test_no_global_name_is_used_twice_in_the_account(two_regions: Plan) -> None:
