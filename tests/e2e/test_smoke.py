@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.e2e import run_bounded
 
 ROOT = Path(__file__).resolve().parents[2]
 # About two minutes here (most of it terraform apply); the rest is room for a slower machine.
@@ -32,26 +32,13 @@ def smoke_output() -> tuple[int, str]:
     if shutil.which("terraform") is None:
         pytest.skip("terraform is not installed")
     environment = {k: v for k, v in os.environ.items() if k != "SMOKE_ENDPOINT_URL"}
-    process = subprocess.Popen(
+    return run_bounded(
         [sys.executable, "-m", "tools.smoke", "--emulator"],
-        cwd=ROOT,
+        ROOT,
+        DEADLINE_SECONDS,
+        CLEANUP_SECONDS,
         env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
     )
-    try:
-        output, _ = process.communicate(timeout=DEADLINE_SECONDS)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGINT)
-        try:
-            output, _ = process.communicate(timeout=CLEANUP_SECONDS)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            output, _ = process.communicate()
-        pytest.fail(f"the smoke test did not finish within {DEADLINE_SECONDS} s:\n{output}")
-    return process.returncode, output
 
 
 def test_the_release_check_passes_on_the_emulator(smoke_output: tuple[int, str]) -> None:

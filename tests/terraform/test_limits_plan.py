@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.plan import Plan
-from tools.terraform import Workspace
+from tools.terraform import OFFLINE_PROVIDER_OVERRIDE, Workspace
 
 ROOT = Path(__file__).resolve().parents[2]
 # The longest name the root module's validation admits, read from variables.tf.
@@ -62,20 +62,6 @@ UNNAMED = {
 # Names AWS keeps once per account, in every region: a second region must not reuse them.
 GLOBAL = {("aws_iam_role", "name")}
 
-PROVIDER = """
-provider "aws" {{
-  alias                       = "{alias}"
-  region                      = "{region}"
-  access_key                  = "offline"
-  secret_key                  = "offline"
-  skip_credentials_validation = true
-  skip_requesting_account_id  = true
-  skip_metadata_api_check     = true
-  skip_region_validation      = true
-  max_retries                 = 1
-}}
-"""
-
 INSTANCE = """
 module "{alias}" {{
   source    = "../"
@@ -105,6 +91,12 @@ terraform {
 """
 
 
+def provider(alias: str, region: str) -> str:
+    """The offline provider settings of the plan tests, as an aliased provider of a region."""
+    offline = OFFLINE_PROVIDER_OVERRIDE.replace('"eu-west-1"', f'"{region}"')
+    return offline.replace('provider "aws" {\n', f'provider "aws" {{\n  alias = "{alias}"\n', 1)
+
+
 @pytest.fixture(scope="module")
 def two_regions(terraform_sources: Path) -> Plan:
     if shutil.which("terraform") is None:  # pragma: no cover - depends on the machine
@@ -112,8 +104,7 @@ def two_regions(terraform_sources: Path) -> Plan:
     directory = terraform_sources / "limits"
     directory.mkdir(exist_ok=True)
     text = CONFIGURATION + "".join(
-        PROVIDER.format(alias=alias, region=region)
-        + INSTANCE.format(alias=alias, region=region, name=LONGEST_NAME)
+        provider(alias, region) + INSTANCE.format(alias=alias, region=region, name=LONGEST_NAME)
         for alias, region in REGIONS.items()
     )
     (directory / "main.tf").write_text(text)
