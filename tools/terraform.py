@@ -130,12 +130,15 @@ class Workspace:
                 alias
                 for path in self.directory.glob("*.tf")
                 if not path.name.endswith("_override.tf")
-                for alias in re.findall(r'^\s*alias\s*=\s*"([A-Za-z0-9_-]+)"', path.read_text(), re.M)
+                for alias in re.findall(
+                    r'^\s*alias\s*=\s*"([A-Za-z0-9_-]+)"', path.read_text(), re.M
+                )
             }
         )
         aliased = "".join(
-            OFFLINE_PROVIDER_OVERRIDE.replace('  region                      = "eu-west-1"\n', "")
-            .replace('provider "aws" {\n', f'provider "aws" {{\n  alias = "{alias}"\n')
+            OFFLINE_PROVIDER_OVERRIDE.replace(
+                '  region                      = "eu-west-1"\n', ""
+            ).replace('provider "aws" {\n', f'provider "aws" {{\n  alias = "{alias}"\n')
             for alias in aliases
         )
         (self.directory / "offline_provider_override.tf").write_text(

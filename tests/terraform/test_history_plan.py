@@ -268,7 +268,9 @@ def test_one_reconciler_run_at_a_time_with_a_dead_letter_queue(plan_example) -> 
 
 def test_reconciler_reads_only_the_given_clusters(plan_root) -> None:
     plan = plan_root({**RECONCILER_ONLY, "cluster_arns": [PRODUCTION]})
-    policy = json.loads(data_source(plan, "module.read_ecs.data.aws_iam_policy_document.this")["json"])
+    policy = json.loads(
+        data_source(plan, "module.read_ecs.data.aws_iam_policy_document.this")["json"]
+    )
     statements = {s["Sid"]: s for s in policy["Statement"]}
     assert "ListClusters" not in statements
     assert {sid: s["Action"] for sid, s in statements.items()} == {
@@ -290,7 +292,9 @@ def test_reconciler_reads_only_the_given_clusters(plan_root) -> None:
 
 def test_reconciler_of_every_cluster_may_list_clusters_of_its_region_only(plan_root) -> None:
     policy = json.loads(
-        data_source(plan_root(RECONCILER_ONLY), "module.read_ecs.data.aws_iam_policy_document.this")["json"]
+        data_source(
+            plan_root(RECONCILER_ONLY), "module.read_ecs.data.aws_iam_policy_document.this"
+        )["json"]
     )
     statements = {s["Sid"]: s for s in policy["Statement"]}
     assert statements["ListClusters"]["Resource"] == "*"
