@@ -279,7 +279,7 @@ def _render_task(
         document=document,
         cluster=cluster,
         family=family,
-        attributes=_attributes(cluster, family, "ERROR", kind),
+        attributes=_attributes(event, cluster, family, "ERROR", kind),
     )
 
 
@@ -337,7 +337,7 @@ def _render_service(
         document=document,
         cluster=cluster,
         family=family,
-        attributes=_attributes(cluster, family, severity, kind),
+        attributes=_attributes(event, cluster, family, severity, kind),
     )
 
 
@@ -390,9 +390,19 @@ def _service_names(service_arn: str, cluster_arn: str) -> tuple[str, str]:
     return cluster, service
 
 
-def _attributes(cluster: str, family: str, severity: str, kind: str) -> dict[str, str]:
-    # SNS rejects empty attribute values; subscribers filter on the ones present.
-    values = {"cluster": cluster, "family": family, "severity": severity, "kind": kind}
+def _attributes(
+    event: EcsEvent, cluster: str, family: str, severity: str, kind: str
+) -> dict[str, str]:
+    # SNS rejects empty attribute values; subscribers filter on the ones present. In a
+    # fleet, account and region let a team subscribe to its own accounts' alerts only.
+    values = {
+        "cluster": cluster,
+        "family": family,
+        "severity": severity,
+        "kind": kind,
+        "account": event.account,
+        "region": event.region,
+    }
     return {name: value for name, value in values.items() if value}
 
 

@@ -222,7 +222,10 @@ module "organization" {
 module "units" {
   source                    = "../modules/event_bus"
   name                      = "by-units"
-  organizational_unit_paths = ["o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*", "o-a1b2c3d4e5/r-ab12/ou-ab12-22222222/"]
+  organizational_unit_paths = [
+    "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*",
+    "o-a1b2c3d4e5/r-ab12/ou-ab12-22222222/",
+  ]
 }
 
 module "accounts" {
