@@ -89,7 +89,7 @@ output "history_log_group_name" {
 }
 
 output "history_query_definition_names" {
-  description = "Saved Logs Insights queries over the event log (task timeline, failures, stops by family); empty when history is off."
+  description = "Saved Logs Insights queries over the event log (task timeline, failures, stops by family, events by account and region), each filterable by account and region; empty when history is off."
   value       = flatten(module.history[*].query_definition_names)
 }
 

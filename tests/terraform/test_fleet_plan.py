@@ -8,6 +8,7 @@ configuration references, and the rest on planned values."""
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -204,6 +205,20 @@ def test_central_reconciler_may_assume_the_member_read_role_and_nothing_else(fle
     )
     assumes = [s for s in policy["statement"] if "sts:AssumeRole" in s["actions"]]
     assert assumes == [{**assumes[0], "sid": "ReadMemberAccounts", "resources": [MEMBER_ROLE]}]
+
+
+def test_every_saved_query_shows_and_filters_account_and_region(fleet) -> None:
+    queries = {
+        q.values["name"]: q.values["query_string"]
+        for q in fleet.of_type("aws_cloudwatch_query_definition")
+    }
+    assert len(queries) == 4
+    for name, query in queries.items():
+        assert "filter account like /.*/ and region like /.*/" in query, name
+        # ...and shows them: as columns, or as the first keys of its statistics.
+        assert re.search(r"fields @timestamp, account, region|by account, region", query), name
+    by_account = queries["ecs-events/events-by-account"]
+    assert "by account, region, `detail-type`" in by_account
 
 
 # --- who the bus admits, for each kind of admission --------------------------------------

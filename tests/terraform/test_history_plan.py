@@ -145,12 +145,13 @@ def test_log_resource_policy_admits_only_the_module_rule_to_the_module_log_group
     assert len(in_module(plan_example("basic"), "history", "aws_cloudwatch_log_resource_policy"))
 
 
-def test_three_saved_queries_read_the_event_log(plan_example) -> None:
+def test_four_saved_queries_read_the_event_log(plan_example) -> None:
     queries = {
         q.values["name"]: q.values
         for q in in_module(plan_example("basic"), "history", "aws_cloudwatch_query_definition")
     }
     assert sorted(queries) == [
+        "ecs-events/events-by-account",
         "ecs-events/failures",
         "ecs-events/stops-by-family",
         "ecs-events/task-timeline",
