@@ -75,5 +75,9 @@ module "member_secondary" {
 
   name            = var.name
   central_bus_arn = module.central.event_bus_arn
-  tags            = var.tags
+
+  # Only the production cluster of this region joins the fleet's view.
+  cluster_arns = ["arn:aws:ecs:${var.member_regions.secondary}:${var.member_account_id}:cluster/production"]
+
+  tags = var.tags
 }

@@ -11,7 +11,7 @@ import pytest
 
 from ecs_events.alerts import AlertSender
 from ecs_events.handler import Processor
-from tests.events import ACCOUNT, REGION, sqs_batch, task_event
+from tests.events import ACCOUNT, REGION, moved, sqs_batch, task_event
 from tests.functional.test_alerts import OOM, alert_settings, inbox, make_processor, topic
 from tests.tables import TASK_TABLE
 
@@ -24,15 +24,6 @@ OTHER_REGION = "eu-central-1"
 PLACES = [(ACCOUNT, REGION), (ACCOUNT, OTHER_REGION), (MEMBER, REGION), (MEMBER, OTHER_REGION)]
 
 
-def from_(account: str, region: str, event: dict[str, Any]) -> dict[str, Any]:
-    """The documented event as ECS in another account and region would send it: the
-    envelope's account and region and every ARN in it."""
-    text = json.dumps(event).replace(ACCOUNT, account).replace(f":{REGION}:", f":{region}:")
-    moved = json.loads(text)
-    moved["region"] = region
-    return dict(moved)
-
-
 def stored_tasks(dynamodb: Any) -> dict[str, dict[str, Any]]:
     items = dynamodb.scan(TableName=TASK_TABLE)["Items"]
     return {item["taskArn"]["S"]: item for item in items}
@@ -41,7 +32,7 @@ def stored_tasks(dynamodb: Any) -> dict[str, dict[str, Any]]:
 def test_same_task_id_in_two_accounts_and_two_regions_is_four_tasks(
     processor: Processor, dynamodb: Any
 ) -> None:
-    events = [from_(account, region, task_event(version=4)) for account, region in PLACES]
+    events = [moved(task_event(version=4), account, region) for account, region in PLACES]
     assert processor.process_batch(sqs_batch(events)["Records"]) == {"batchItemFailures": []}
     places = sorted((arn.split(":")[4], arn.split(":")[3]) for arn in stored_tasks(dynamodb))
     assert places == sorted(PLACES)
@@ -50,10 +41,10 @@ def test_same_task_id_in_two_accounts_and_two_regions_is_four_tasks(
 def test_a_newer_state_in_one_account_leaves_the_same_task_id_elsewhere_alone(
     processor: Processor, dynamodb: Any
 ) -> None:
-    first = [from_(account, region, task_event(version=4)) for account, region in PLACES]
+    first = [moved(task_event(version=4), account, region) for account, region in PLACES]
     processor.process_batch(sqs_batch(first)["Records"])
     stopped = task_event(version=6, last_status="STOPPED", exit_code=0)
-    processor.process_batch(sqs_batch([from_(MEMBER, OTHER_REGION, stopped)])["Records"])
+    processor.process_batch(sqs_batch([moved(stopped, MEMBER, OTHER_REGION)])["Records"])
     statuses = {
         (arn.split(":")[4], arn.split(":")[3]): item["lastStatus"]["S"]
         for arn, item in stored_tasks(dynamodb).items()
@@ -87,14 +78,14 @@ def failing_task() -> dict[str, Any]:
 
 def test_the_same_failure_in_two_accounts_alerts_twice(recorded) -> None:
     processor, published = recorded
-    events = [from_(ACCOUNT, REGION, failing_task()), from_(MEMBER, OTHER_REGION, failing_task())]
+    events = [moved(failing_task(), ACCOUNT, REGION), moved(failing_task(), MEMBER, OTHER_REGION)]
     processor.process_batch(sqs_batch(events + events)["Records"])  # each delivered twice
     assert len(published) == 2
 
 
 def test_an_alert_names_its_account_and_region_in_text_json_and_attributes(recorded) -> None:
     processor, published = recorded
-    processor.process_batch(sqs_batch([from_(MEMBER, OTHER_REGION, failing_task())])["Records"])
+    processor.process_batch(sqs_batch([moved(failing_task(), MEMBER, OTHER_REGION)])["Records"])
     (request,) = published
     text = json.loads(request["Message"])["email"]
     assert f"Account: {MEMBER}   Region: {OTHER_REGION}" in text
@@ -108,7 +99,7 @@ def test_an_alert_names_its_account_and_region_in_text_json_and_attributes(recor
 def test_alerts_of_both_accounts_reach_one_topic(dynamodb: Any, topic: tuple[str, str]) -> None:
     topic_arn, queue_url = topic
     processor, _ = make_processor(dynamodb, topic_arn, boto3.client("sns", region_name=MOTO_REGION))
-    events = [from_(ACCOUNT, REGION, failing_task()), from_(MEMBER, OTHER_REGION, failing_task())]
+    events = [moved(failing_task(), ACCOUNT, REGION), moved(failing_task(), MEMBER, OTHER_REGION)]
     processor.process_batch(sqs_batch(events)["Records"])
     assert sorted((m["account"], m["region"]) for m in inbox(queue_url)) == [
         (ACCOUNT, REGION),
