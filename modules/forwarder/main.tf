@@ -38,6 +38,17 @@ resource "aws_cloudwatch_event_rule" "this" {
   tags           = var.tags
 }
 
+# EventBridge's default quota on a pattern is 2,048 characters (adjustable; "Event pattern
+# size", https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html). Each
+# cluster takes about 130 (its ARN and its service prefix), so about 14 fit. A warning,
+# not an error: an account may have raised the quota.
+check "pattern_size" {
+  assert {
+    condition     = length(local.event_pattern) <= 2048
+    error_message = "The forwarding pattern of ${var.name} exceeds EventBridge's default 2,048 characters: name fewer cluster_arns (about 14 fit), none (every cluster of this account and region), or raise the quota."
+  }
+}
+
 resource "aws_cloudwatch_event_target" "this" {
   rule     = aws_cloudwatch_event_rule.this.name
   arn      = var.central_bus_arn
