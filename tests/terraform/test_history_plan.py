@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from ecs_events.history import CLUSTER_INDEX, CONTAINER_INSTANCE_INDEX, GROUP_INDEX
+from ecs_events_cli.history import CLUSTER_INDEX, CONTAINER_INSTANCE_INDEX, GROUP_INDEX
 from tests.plan import Plan, module_configuration, statement_resource_references
 from tests.tables import TASK_INDEXES
 from tools.terraform import Workspace, copy_sources
