@@ -51,7 +51,7 @@ resource "aws_cloudwatch_query_definition" "stops_by_family" {
     filter `detail-type` = "ECS Task State Change" and detail.lastStatus = "STOPPED"
     | filter account like /.*/ and region like /.*/
     | parse detail.taskDefinitionArn /:task-definition\/(?<family>[^:]+):/
-    | stats count_distinct(detail.taskArn) as stoppedTasks by account, region, family, detail.stopCode
+    | stats count_distinct(detail.taskArn) as stoppedTasks by family, detail.stopCode, account, region
     | sort stoppedTasks desc
   QUERY
 }
