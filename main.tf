@@ -63,6 +63,7 @@ module "event_bus" {
   organization_id           = var.event_bus.organization_id
   organizational_unit_paths = var.event_bus.organizational_unit_paths
   account_ids               = var.event_bus.account_ids
+  kms_key_arn               = var.kms_key_arn
   tags                      = var.tags
 }
 

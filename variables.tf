@@ -21,7 +21,7 @@ variable "cluster_arns" {
 }
 
 variable "kms_key_arn" {
-  description = "Customer managed KMS key for the tables, queues, log groups and function environment; null uses AWS managed encryption. The key policy must let EventBridge (events.amazonaws.com) use the key for the queues and CloudWatch Logs (logs.<region>.amazonaws.com) for the log groups."
+  description = "Customer managed KMS key for the tables, queues, log groups, function environment and the central bus the module creates; null uses AWS managed encryption. The key policy must let EventBridge (events.amazonaws.com) use the key for the queues (and DescribeKey it for the bus) and CloudWatch Logs (logs.<region>.amazonaws.com) for the log groups."
   type        = string
   default     = null
 

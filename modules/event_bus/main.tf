@@ -10,7 +10,12 @@
 
 resource "aws_cloudwatch_event_bus" "this" {
   name = var.name
-  tags = var.tags
+  # A customer key encrypts the rules' patterns and targets (events of AWS services keep
+  # an AWS owned key); its policy must let events.amazonaws.com DescribeKey,
+  # GenerateDataKey and Decrypt:
+  # https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-encryption-key-policy.html
+  kms_key_identifier = var.kms_key_arn
+  tags               = var.tags
 }
 
 data "aws_iam_policy_document" "this" {

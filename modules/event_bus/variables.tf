@@ -41,6 +41,12 @@ variable "account_ids" {
   }
 }
 
+variable "kms_key_arn" {
+  description = "Customer managed KMS key for the bus; null uses an AWS owned key. Its policy must let EventBridge (events.amazonaws.com) DescribeKey, GenerateDataKey and Decrypt."
+  type        = string
+  default     = null
+}
+
 variable "tags" {
   description = "Tags for every resource this module creates."
   type        = map(string)

@@ -252,6 +252,7 @@ module "accounts" {
   source      = "../modules/event_bus"
   name        = "by-accounts"
   account_ids = ["444455556666", "777788889999"]
+  kms_key_arn = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 }
 """
 
@@ -329,3 +330,15 @@ def test_bus_admits_the_listed_accounts_only(admissions) -> None:
             "condition": [],
         }
     ]
+
+
+def test_bus_is_encrypted_with_the_customer_key_when_given(admissions) -> None:
+    keys = {
+        r.address.split(".")[1]: r.values.get("kms_key_identifier")
+        for r in admissions.of_type("aws_cloudwatch_event_bus")
+    }
+    assert keys == {
+        "organization": None,
+        "units": None,
+        "accounts": "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    }
