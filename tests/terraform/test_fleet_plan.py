@@ -254,6 +254,25 @@ module "accounts" {
   account_ids = ["444455556666", "777788889999"]
   kms_key_arn = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 }
+
+# Forwarders naming 14 and 15 clusters: the pattern-size check passes, then warns.
+module "fourteen" {
+  source          = "../modules/forwarder"
+  name            = "fourteen"
+  central_bus_arn = "arn:aws:events:eu-west-1:111122223333:event-bus/fleet"
+  cluster_arns = [
+    for n in range(14) : format("arn:aws:ecs:eu-west-1:444455556666:cluster/production-%02d", n)
+  ]
+}
+
+module "fifteen" {
+  source          = "../modules/forwarder"
+  name            = "fifteen"
+  central_bus_arn = "arn:aws:events:eu-west-1:111122223333:event-bus/fleet"
+  cluster_arns = [
+    for n in range(15) : format("arn:aws:ecs:eu-west-1:444455556666:cluster/production-%02d", n)
+  ]
+}
 """
 
 
@@ -342,3 +361,12 @@ def test_bus_is_encrypted_with_the_customer_key_when_given(admissions) -> None:
         "units": None,
         "accounts": "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
     }
+
+
+def test_a_forwarder_pattern_past_eventbridge_default_size_warns(admissions) -> None:
+    statuses = {
+        check["address"]["module"]: check["status"]
+        for check in admissions.document.get("checks", [])
+        if check["address"].get("name") == "pattern_size"
+    }
+    assert statuses == {"module.fourteen": "pass", "module.fifteen": "fail"}
