@@ -49,7 +49,7 @@ def test_oom_kill_alert_says_what_where_why_and_links_the_task() -> None:
     assert "    reason:  OutOfMemoryError: Container killed due to memory usage" in alert.text
     assert "    meaning: killed for using more memory than its limit (OOM)" in alert.text
     assert "Started:   2026-11-20 03:14:25 UTC" in alert.text
-    assert "Stopped:   2026-11-20 03:30:31 UTC (ran 16m 6s)" in alert.text
+    assert "Stopped:   2026-11-20 03:30:31 UTC (ran 16m 06s)" in alert.text
     assert f"Task:      {CONSOLE}" in alert.text
 
 

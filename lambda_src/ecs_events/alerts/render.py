@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from ..config import DEPLOYMENT_FAILURE, TASK_START_FAILURE, AlertSettings
 from ..events import EcsEvent
+from ..times import format_clock, format_duration, format_iso
 from .explain import PLACEMENT_REASONS, container_meaning, explain_reason, is_failing_exit
 
 # SNS limits a subject to 100 printable ASCII characters.
@@ -75,11 +75,11 @@ def render_task(
         lines += _container_lines(container)
     lines.append("")
     if started:
-        lines.append(f"Started:   {_clock(started)}")
+        lines.append(f"Started:   {format_clock(started)}")
     if stopped:
         ran_from = started or created
-        span = f" ({'ran' if started else 'failed after'} {_duration(stopped - ran_from)})"
-        lines.append(f"Stopped:   {_clock(stopped)}{span if ran_from else ''}")
+        span = f" ({'ran' if started else 'failed after'} {format_duration(stopped - ran_from)})"
+        lines.append(f"Stopped:   {format_clock(stopped)}{span if ran_from else ''}")
     console = _console(event.region, task_arn, f"clusters/{cluster}/tasks/{task_id}/configuration")
     lines.append(f"Task:      {console}")
 
@@ -106,8 +106,8 @@ def render_task(
             }
             for c in containers
         ],
-        "startedAt": _iso(started),
-        "stoppedAt": _iso(stopped),
+        "startedAt": format_iso(started),
+        "stoppedAt": format_iso(stopped),
         "consoleUrl": console,
         "eventId": event.id,
     }
@@ -224,25 +224,6 @@ def _console(region: str, arn: str, path: str) -> str:
         "aws-us-gov": "console.amazonaws-us-gov.com",
     }.get(partition, "console.aws.amazon.com")
     return f"https://{region}.{domain}/ecs/v2/{path}?region={region}"
-
-
-def _clock(millis: int) -> str:
-    return datetime.fromtimestamp(millis / 1000, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-
-
-def _iso(millis: object) -> str | None:
-    if not isinstance(millis, int):
-        return None
-    return datetime.fromtimestamp(millis / 1000, UTC).isoformat(timespec="milliseconds")
-
-
-def _duration(millis: int) -> str:
-    seconds = max(0, int(millis // 1000))
-    hours, rest = divmod(seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    if hours:
-        return f"{hours}h {minutes}m {seconds}s"
-    return f"{minutes}m {seconds}s" if minutes else f"{seconds}s"
 
 
 def sns_message(alert: Alert) -> dict[str, Any]:
