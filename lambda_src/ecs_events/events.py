@@ -14,6 +14,11 @@ TASK_STATE_CHANGE = "ECS Task State Change"
 CONTAINER_INSTANCE_STATE_CHANGE = "ECS Container Instance State Change"
 DEPLOYMENT_STATE_CHANGE = "ECS Deployment State Change"
 SERVICE_ACTION = "ECS Service Action"
+# Newer types; none carries detail.version, so only alerts use them.
+INSTANCE_HEALTH_CHANGE = "ECS Container Instance Health Change"
+DAEMON_SERVICE_ACTION = "ECS Daemon Service Action"
+DAEMON_DEPLOYMENT_STATE_CHANGE = "ECS Daemon Deployment State Change"
+HOOK_STATE_CHANGE = "ECS Hook State Change"
 
 
 class MalformedEvent(ValueError):

@@ -4,13 +4,19 @@ message that carries both, and the failure metric line."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..config import DEPLOYMENT_FAILURE, TASK_START_FAILURE, AlertSettings
+from ..config import DEPLOYMENT_FAILURE, SPOT_INTERRUPTION, TASK_START_FAILURE, AlertSettings
 from ..events import EcsEvent
 from ..times import format_clock, format_duration, format_iso
-from .explain import PLACEMENT_REASONS, container_meaning, explain_reason, is_failing_exit
+from .explain import (
+    PLACEMENT_REASONS,
+    container_meaning,
+    explain_reason,
+    explain_stop_code,
+    is_failing_exit,
+)
 
 # SNS limits a subject to 100 printable ASCII characters.
 _SUBJECT_LIMIT = 100
@@ -18,15 +24,22 @@ _SUBJECT_LIMIT = 100
 
 @dataclass(frozen=True)
 class Alert:
-    key: str  # what makes it "the same alert": a task ARN, or an event id
+    key: str  # what makes it "the same alert": a task ARN, or "<detail-type>/<event id>"
     kind: str  # one of the triggers in config
     severity: str
     subject: str
     text: str
     document: dict[str, Any]  # the same facts for machines
     cluster: str
-    family: str  # task definition family, or "service/<name>" for service alerts
+    family: str  # task definition family, or "service/<name>", "daemon/<name>", ...
     attributes: dict[str, str] = field(default_factory=dict)
+    # What failures of one family have in common when they are "the same" (storms).
+    reason: str = ""
+    # For the chat form: the headline, the key facts, what to do, where to look.
+    headline: str = ""
+    facts: tuple[tuple[str, str], ...] = ()
+    advice: str = ""
+    links: tuple[tuple[str, str], ...] = ()
 
 
 def render_task(
@@ -52,8 +65,10 @@ def render_task(
     created = record.get("createdAt")
 
     if kind == TASK_START_FAILURE:
-        cause = _first_reason(failing) or reason
+        cause = _first_reason(failing) or reason or "no reason given"
         headline = f"failed to start: {_short_reason(cause)}"
+    elif kind == SPOT_INTERRUPTION:
+        headline = f"interrupted ({record.get('stopCode')})"
     else:
         worst = failing[0]
         headline = f"{worst.get('name')} exited {worst.get('exitCode')}"
@@ -67,7 +82,7 @@ def render_task(
     lines.append(f"Cluster:   {cluster}   Account: {event.account}   Region: {event.region}")
     stop_code = record.get("stopCode", "")
     lines.append(f"Stopped:   {stop_code or '-'}: {reason or '-'}")
-    meaning = explain_reason(reason)
+    meaning = explain_reason(reason) or explain_stop_code(str(stop_code))
     if meaning:
         lines.append(f"           {meaning}")
     lines += ["", "Containers:"]
@@ -121,6 +136,16 @@ def render_task(
         cluster=cluster,
         family=family,
         attributes=_attributes(cluster, family, "ERROR", kind),
+        reason=headline,
+        headline=f"Task {record.get('taskDefinition', task_id)} {headline}",
+        facts=(
+            ("Cluster", cluster),
+            ("Group", where or "-"),
+            ("Stopped", f"{stop_code or '-'}: {reason or '-'}"),
+            *((str(c.get("name", "?")), _container_status(c)) for c in containers),
+        ),
+        advice=meaning or next(filter(None, map(container_meaning, failing)), "") or "",
+        links=(("Task in the ECS console", console),),
     )
 
 
@@ -129,8 +154,8 @@ def render_service(
 ) -> Alert:
     detail = event.detail
     name = str(detail.get("eventName", ""))
-    severity = str(detail.get("eventType", "ERROR"))
-    reason = str(detail.get("reason", ""))
+    severity = severity_of(detail)
+    reason = str(detail.get("reason") or "")
     if kind == DEPLOYMENT_FAILURE:
         headline = "deployment failed"
         meaning = "the deployment circuit breaker rolled back or stopped the deployment"
@@ -170,7 +195,7 @@ def render_service(
     }
     family = f"service/{service}" if service else "service"
     return Alert(
-        key=event.id,
+        key=event_key(event),
         kind=kind,
         severity=severity,
         subject=subject,
@@ -179,7 +204,118 @@ def render_service(
         cluster=cluster,
         family=family,
         attributes=_attributes(cluster, family, severity, kind),
+        reason=f"{name} {reason}",
+        headline=f"Service {service or service_arn} {headline}",
+        facts=(("Cluster", cluster or "-"), ("Event", f"{name} ({severity})"), ("Reason", reason)),
+        advice=meaning,
+        links=(("Service in the ECS console", console),) if cluster and service else (),
     )
+
+
+def event_key(event: EcsEvent) -> str:
+    """Events without a version are the same alert when detail-type and id match: AWS's
+    own examples reuse one id across types, so the id alone is not enough."""
+    return f"{event.detail_type}/{event.id}"
+
+
+def severity_of(detail: dict[str, Any]) -> str:
+    """ERROR or WARN: service actions say WARN, the newer types WARNING."""
+    value = str(detail.get("eventType") or "ERROR").upper()
+    return "WARN" if value == "WARNING" else value
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What an alert about a non-task event says, before it is laid out."""
+
+    kind: str
+    what: str  # "Container instance i-0123 in default"
+    headline: str  # "is IMPAIRED: CONTAINER_RUNTIME"
+    cluster: str
+    family: str
+    severity: str
+    reason: str
+    meaning: str
+    rows: tuple[tuple[str, str], ...]
+    console: str | None
+    document: dict[str, Any]
+
+
+def render_event(event: EcsEvent, facts: Facts) -> Alert:
+    """Instance health, daemon and hook alerts: one layout, the same quality as tasks."""
+    subject = _subject(f"ECS {facts.what} {facts.headline}")
+    lines = [f"{facts.what[0].upper()}{facts.what[1:]} {facts.headline}.", ""]
+    # Labels in one column, as wide as the task alert's ("Cluster:   ").
+    width = max(11, *(len(label) + 2 for label, _ in facts.rows))
+    for label, value in facts.rows:
+        lines.append(f"{label + ':':<{width}}{value}")
+    lines.append(
+        f"{'Cluster:':<{width}}{facts.cluster or '-'}   Account: {event.account}   "
+        f"Region: {event.region}"
+    )
+    if facts.meaning:
+        lines += ["", facts.meaning]
+    lines += ["", f"{'At:':<{width}}{event.time}"]
+    if facts.console:
+        lines.append(f"{'Console:':<{width}}{facts.console}")
+    document = {
+        "kind": facts.kind,
+        "severity": facts.severity,
+        "summary": subject,
+        "account": event.account,
+        "region": event.region,
+        "cluster": facts.cluster or None,
+        **facts.document,
+        "meaning": facts.meaning or None,
+        "consoleUrl": facts.console,
+        "eventId": event.id,
+        "detailType": event.detail_type,
+        "time": event.time,
+    }
+    return Alert(
+        key=event_key(event),
+        kind=facts.kind,
+        severity=facts.severity,
+        subject=subject,
+        text="\n".join(lines) + "\n",
+        document=document,
+        cluster=facts.cluster,
+        family=facts.family,
+        attributes=_attributes(facts.cluster, facts.family, facts.severity, facts.kind),
+        reason=facts.reason,
+        headline=f"{facts.what[0].upper()}{facts.what[1:]} {facts.headline}",
+        facts=(("Cluster", facts.cluster or "-"), *facts.rows),
+        advice=facts.meaning,
+        links=(("ECS console", facts.console),) if facts.console else (),
+    )
+
+
+def console_url(region: str, arn: str, path: str) -> str:
+    return _console(region, arn, path)
+
+
+def with_note(alert: Alert, note: str, fields: dict[str, Any], subject_suffix: str = "") -> Alert:
+    """The alert with a paragraph added (last log lines, a storm count) and its facts."""
+    subject = alert.subject
+    if subject_suffix:
+        room = _SUBJECT_LIMIT - len(subject_suffix)
+        subject = (
+            subject if len(subject) <= room else subject[: room - 3] + "..."
+        ) + subject_suffix
+    return replace(
+        alert,
+        subject=subject,
+        text=alert.text + "\n" + note.rstrip("\n") + "\n",
+        document={**alert.document, **fields, "summary": subject},
+    )
+
+
+def _container_status(container: dict[str, Any]) -> str:
+    code = container.get("exitCode")
+    status = f"exit {code}" if code is not None else str(container.get("lastStatus", "?"))
+    if container.get("reason"):
+        status += f" ({container['reason']})"
+    return status
 
 
 def _container_lines(container: dict[str, Any]) -> list[str]:
