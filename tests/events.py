@@ -251,7 +251,9 @@ def daemon_action_event(
     return envelope("ECS Daemon Service Action", detail, resources)
 
 
-def daemon_deployment_event(event_name: str = "DAEMON_DEPLOYMENT_ROLLBACK_FAILED") -> dict[str, Any]:
+def daemon_deployment_event(
+    event_name: str = "DAEMON_DEPLOYMENT_ROLLBACK_FAILED",
+) -> dict[str, Any]:
     failed = event_name.endswith("FAILED")
     detail = {
         "eventType": "ERROR" if failed else "INFO",

@@ -11,7 +11,15 @@ import pytest
 from ecs_events.alerts import ALERT_KEY, AlertSender
 from ecs_events.config import AlertSettings, Settings
 from ecs_events.handler import Processor
-from tests.events import deployment_event, sqs_batch, task_event
+from tests.events import (
+    daemon_action_event,
+    daemon_deployment_event,
+    deployment_event,
+    hook_event,
+    instance_health_event,
+    sqs_batch,
+    task_event,
+)
 from tests.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE
 
 from .conftest import REGION
@@ -213,3 +221,29 @@ def test_with_alerts_off_failures_are_stored_but_nothing_is_published(
         (r.outcome, getattr(r, "reason", "")) for r in caplog.records if hasattr(r, "outcome")
     ]
     assert outcomes == [("applied", ""), ("skipped", "alerts are off")]
+
+
+@pytest.mark.parametrize(
+    "build",
+    [instance_health_event, daemon_action_event, daemon_deployment_event, hook_event],
+)
+def test_each_newer_event_type_is_routed_and_alerts_once(
+    dynamodb: Any, topic: tuple[str, str], build: Any
+) -> None:
+    topic_arn, queue_url = topic
+    processor, metrics = make_processor(dynamodb, topic_arn)
+    event = build()
+    result = processor.process_batch(sqs_batch([event, event])["Records"])
+    assert result == {"batchItemFailures": []}
+    (message,) = inbox(queue_url)
+    assert message["detailType"] == event["detail-type"]
+    assert len(metrics) == 1
+
+
+def test_one_id_under_two_detail_types_is_two_alerts(dynamodb: Any, topic: tuple[str, str]) -> None:
+    topic_arn, queue_url = topic
+    processor, _ = make_processor(dynamodb, topic_arn)
+    deployment, hook = deployment_event(), hook_event()
+    hook["id"] = deployment["id"]
+    processor.process_batch(sqs_batch([deployment, hook])["Records"])
+    assert sorted(m["kind"] for m in inbox(queue_url)) == ["deployment_failure", "hook_failure"]
