@@ -247,3 +247,70 @@ def test_one_id_under_two_detail_types_is_two_alerts(dynamodb: Any, topic: tuple
     hook["id"] = deployment["id"]
     processor.process_batch(sqs_batch([deployment, hook])["Records"])
     assert sorted(m["kind"] for m in inbox(queue_url)) == ["deployment_failure", "hook_failure"]
+
+
+# --- no storms -------------------------------------------------------------------------
+
+
+def crash(index: int, family: str = "billing-report") -> dict[str, Any]:
+    """One more task of a crash-looping family: same exit, new task."""
+    event = task_event(
+        version=6,
+        last_status="STOPPED",
+        exit_code=1,
+        task_arn=f"arn:aws:ecs:us-west-2:111122223333:task/default/{index:032x}",
+    )
+    event["detail"]["taskDefinitionArn"] = event["detail"]["taskDefinitionArn"].replace(
+        "billing-report", family
+    )
+    return event
+
+
+def test_fifty_failures_of_one_family_in_a_window_send_one_message_and_count_fifty(
+    dynamodb: Any, topic: tuple[str, str]
+) -> None:
+    topic_arn, queue_url = topic
+    clock = Clock()
+    processor, metrics = make_processor(dynamodb, topic_arn, clock=clock)
+    for index in range(50):
+        clock.now += 10  # 50 failures over 500 s, inside the 900 s window
+        processor.process_batch(sqs_batch([crash(index)])["Records"])
+    assert len(inbox(queue_url)) <= 2
+    assert len(metrics) == 50
+
+
+def test_failures_of_two_families_are_not_merged(dynamodb: Any, topic: tuple[str, str]) -> None:
+    topic_arn, queue_url = topic
+    processor, _ = make_processor(dynamodb, topic_arn, clock=Clock())
+    events = [crash(1, "billing-report"), crash(2, "invoice-mailer"), crash(3, "billing-report")]
+    processor.process_batch(sqs_batch(events)["Records"])
+    assert sorted(m["family"] for m in inbox(queue_url)) == ["billing-report", "invoice-mailer"]
+
+
+def test_a_failure_after_the_window_alerts_again_and_says_how_many_were_held(
+    dynamodb: Any, topic: tuple[str, str]
+) -> None:
+    topic_arn, queue_url = topic
+    clock = Clock()
+    processor, _ = make_processor(dynamodb, topic_arn, clock=clock)
+    processor.process_batch(sqs_batch([crash(i) for i in range(24)])["Records"])
+    first = inbox(queue_url)
+    clock.now += 901
+    processor.process_batch(sqs_batch([crash(99)])["Records"])
+    (after,) = inbox(queue_url)
+    assert len(first) == 1
+    assert after["heldBack"] == 23
+    assert after["summary"].endswith("(+23 more)")
+
+
+def test_a_storm_opener_whose_publish_failed_is_sent_on_retry(
+    dynamodb: Any, topic: tuple[str, str]
+) -> None:
+    topic_arn, queue_url = topic
+    sns = FailingPublishes(boto3.client("sns", region_name=REGION), failures=1)
+    processor, _ = make_processor(dynamodb, topic_arn, sns=sns, clock=Clock())
+    failed = processor.process_batch(sqs_batch([crash(1)])["Records"])
+    retried = processor.process_batch(sqs_batch([crash(1)])["Records"])
+    assert failed == {"batchItemFailures": [{"itemIdentifier": "msg-0"}]}
+    assert retried == {"batchItemFailures": []}
+    assert len(inbox(queue_url)) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -14,6 +15,8 @@ from ecs_events.alerts import (
     sns_message,
     task_alert,
 )
+from ecs_events.alerts.chat import chat_message
+from ecs_events.alerts.storm import Decision, with_held_back
 from ecs_events.config import AlertSettings
 from ecs_events.events import parse_event
 from ecs_events.state import task_record
@@ -29,6 +32,7 @@ from tests.events import (
     task_event,
 )
 
+OOM_REASON = "OutOfMemoryError: Container killed due to memory usage"
 SETTINGS = AlertSettings(topic_arn="arn:aws:sns:us-west-2:111122223333:alerts", table_name="a")
 CONSOLE = (
     "https://us-west-2.console.aws.amazon.com/ecs/v2/clusters/default/tasks/"
@@ -422,3 +426,47 @@ def test_a_service_action_that_says_warning_alerts_as_warn() -> None:
 
 def test_nine_fractional_digits_are_read_to_the_millisecond() -> None:
     assert epoch_millis("2026-11-20T03:15:02.123456789Z") == 1_795_144_502_123
+
+
+# --- where people read alerts ---------------------------------------------------------
+
+
+def test_chat_form_follows_the_q_developer_custom_notification_schema() -> None:
+    alert = stopped(exit_code=137, container_reason=OOM_REASON)
+    assert alert is not None
+    chat = chat_message(alert)
+    assert (chat["version"], chat["source"]) == ("1.0", "custom")
+    assert chat["content"]["textType"] == "client-markdown"
+    assert chat["content"]["title"].endswith(alert.subject)
+    assert "• *report:* exit 137 (OutOfMemoryError" in chat["content"]["description"]
+    assert chat["content"]["nextSteps"] == [f"<{CONSOLE}|Task in the ECS console>"]
+    assert chat["metadata"]["threadId"] == "default/billing-report"
+    assert chat["metadata"]["relatedResources"] == [TASK_ARN]
+
+
+def test_https_subscribers_get_the_chat_form_and_the_rest_keep_text_and_facts() -> None:
+    alert = stopped(exit_code=1)
+    assert alert is not None
+    message = json.loads(sns_message(alert, chat=True)["Message"])
+    assert json.loads(message["https"])["source"] == "custom"
+    assert json.loads(message["http"])["taskArn"] == TASK_ARN
+    assert json.loads(message["sqs"])["taskArn"] == TASK_ARN
+    assert message["email"] == alert.text
+
+
+def test_without_the_chat_form_https_gets_the_facts() -> None:
+    alert = stopped(exit_code=1)
+    assert alert is not None
+    message = json.loads(sns_message(alert, chat=False)["Message"])
+    assert json.loads(message["https"])["taskArn"] == TASK_ARN
+
+
+def test_a_held_back_count_keeps_the_subject_within_the_sns_limit() -> None:
+    alert = stopped(exit_code=1)
+    assert alert is not None
+    long = replace(alert, subject="x" * 100)
+    counted = with_held_back(long, Decision(send=True, held_back=23, since=1_795_144_520))
+    assert len(counted.subject) <= 100
+    assert counted.subject.endswith("... (+23 more)")
+    assert "and 23 more since 2026-11-20 03:15:20 UTC" in counted.text
+    assert "and 23 more since" in chat_message(counted)["content"]["description"]

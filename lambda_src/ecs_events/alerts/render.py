@@ -10,6 +10,7 @@ from typing import Any
 from ..config import DEPLOYMENT_FAILURE, SPOT_INTERRUPTION, TASK_START_FAILURE, AlertSettings
 from ..events import EcsEvent
 from ..times import format_clock, format_duration, format_iso
+from .chat import chat_message
 from .explain import (
     PLACEMENT_REASONS,
     container_meaning,
@@ -40,6 +41,8 @@ class Alert:
     facts: tuple[tuple[str, str], ...] = ()
     advice: str = ""
     links: tuple[tuple[str, str], ...] = ()
+    # Paragraphs added after rendering (storm count, last log lines): first line, then body.
+    notes: tuple[str, ...] = ()
 
 
 def render_task(
@@ -307,6 +310,7 @@ def with_note(alert: Alert, note: str, fields: dict[str, Any], subject_suffix: s
         subject=subject,
         text=alert.text + "\n" + note.rstrip("\n") + "\n",
         document={**alert.document, **fields, "summary": subject},
+        notes=(*alert.notes, note),
     )
 
 
@@ -362,8 +366,9 @@ def _console(region: str, arn: str, path: str) -> str:
     return f"https://{region}.{domain}/ecs/v2/{path}?region={region}"
 
 
-def sns_message(alert: Alert) -> dict[str, Any]:
-    """PublishInput: plain text for people (email), JSON for machines (SQS, Lambda, HTTP)."""
+def sns_message(alert: Alert, chat: bool = False) -> dict[str, Any]:
+    """PublishInput: plain text for people (email), JSON for machines (SQS, Lambda, HTTP),
+    and with `chat`, the chat form for HTTPS (Amazon Q Developer in chat applications)."""
     machine = json.dumps(alert.document, default=str)
     message = {
         "default": alert.text,
@@ -372,7 +377,7 @@ def sns_message(alert: Alert) -> dict[str, Any]:
         "sqs": machine,
         "lambda": machine,
         "http": machine,
-        "https": machine,
+        "https": json.dumps(chat_message(alert)) if chat else machine,
         "firehose": machine,
     }
     return {
