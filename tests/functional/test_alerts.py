@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import socket
 from typing import Any
 
 import boto3
 import pytest
+from botocore.config import Config
 
 from ecs_events.alerts import ALERT_KEY, AlertSender
 from ecs_events.config import AlertSettings, Settings
 from ecs_events.handler import Processor
 from tests.events import (
+    clone,
     daemon_action_event,
     daemon_deployment_event,
     deployment_event,
@@ -22,7 +25,7 @@ from tests.events import (
 )
 from tests.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE
 
-from .conftest import REGION
+from .conftest import REGION, RequestCounter
 
 ALERT_TABLE = "ecs-events-alerts"
 OOM = "OutOfMemoryError: Container killed due to memory usage"
@@ -314,3 +317,144 @@ def test_a_storm_opener_whose_publish_failed_is_sent_on_retry(
     assert failed == {"batchItemFailures": [{"itemIdentifier": "msg-0"}]}
     assert retried == {"batchItemFailures": []}
     assert len(inbox(queue_url)) == 1
+
+
+# --- the container's last words ---------------------------------------------------------
+
+LOG_GROUP = "/ecs/billing-report"
+
+
+@pytest.fixture
+def logging_task(aws: None) -> dict[str, Any]:
+    """A failing task whose task definition logs with awslogs, and 30 lines in its stream."""
+    ecs = boto3.client("ecs", region_name=REGION)
+    logs = boto3.client("logs", region_name=REGION)
+    arn = ecs.register_task_definition(
+        family="billing-report",
+        containerDefinitions=[
+            {
+                "name": "report",
+                "image": "billing-report:2026.11.3",
+                "memory": 512,
+                "logConfiguration": {
+                    "logDriver": "awslogs",
+                    "options": {
+                        "awslogs-group": LOG_GROUP,
+                        "awslogs-region": REGION,
+                        "awslogs-stream-prefix": "ecs",
+                    },
+                },
+            }
+        ],
+    )["taskDefinition"]["taskDefinitionArn"]
+    event = failing_task()
+    event["detail"]["taskDefinitionArn"] = arn
+    stream = f"ecs/report/{event['detail']['taskArn'].rsplit('/', 1)[-1]}"
+    logs.create_log_group(logGroupName=LOG_GROUP)
+    logs.create_log_stream(logGroupName=LOG_GROUP, logStreamName=stream)
+    logs.put_log_events(
+        logGroupName=LOG_GROUP,
+        logStreamName=stream,
+        logEvents=[
+            {"timestamp": 1_795_145_000_000 + i, "message": f"line {i:02d}"} for i in range(30)
+        ],
+    )
+    return event
+
+
+def test_a_task_alert_carries_the_failed_containers_last_ten_lines_and_a_stream_link(
+    dynamodb: Any, topic: tuple[str, str], logging_task: dict[str, Any]
+) -> None:
+    topic_arn, queue_url = topic
+    processor, _ = make_processor(dynamodb, topic_arn)
+    processor.process_batch(sqs_batch([logging_task])["Records"])
+    (message,) = inbox(queue_url)
+    assert message["lastLogLines"] == [f"line {i:02d}" for i in range(20, 30)]
+    assert (
+        "log-group/$252Fecs$252Fbilling-report/log-events/ecs$252Freport$252F"
+        in (message["logStreamUrl"])
+    )
+
+
+def test_without_awslogs_the_alert_says_why_it_has_no_lines(
+    dynamodb: Any, topic: tuple[str, str]
+) -> None:
+    topic_arn, queue_url = topic
+    arn = boto3.client("ecs", region_name=REGION).register_task_definition(
+        family="billing-report",
+        containerDefinitions=[{"name": "report", "image": "billing-report", "memory": 512}],
+    )["taskDefinition"]["taskDefinitionArn"]
+    event = failing_task()
+    event["detail"]["taskDefinitionArn"] = arn
+    processor, _ = make_processor(dynamodb, topic_arn)
+    processor.process_batch(sqs_batch([event])["Records"])
+    (message,) = inbox(queue_url)
+    assert message["lastLogLines"] == []
+    assert message["lastLogLinesMissing"] == "it does not log with the awslogs driver"
+
+
+def test_an_unreadable_stream_leaves_the_alert_without_lines_but_sent(
+    dynamodb: Any, topic: tuple[str, str], logging_task: dict[str, Any]
+) -> None:
+    topic_arn, queue_url = topic
+    boto3.client("logs", region_name=REGION).delete_log_group(logGroupName=LOG_GROUP)
+    processor, _ = make_processor(dynamodb, topic_arn)
+    assert processor.process_batch(sqs_batch([logging_task])["Records"]) == {
+        "batchItemFailures": []
+    }
+    (message,) = inbox(queue_url)
+    assert message["lastLogLinesMissing"].startswith("could not read them: ResourceNotFound")
+
+
+def test_a_logs_api_that_does_not_answer_in_time_costs_the_lines_not_the_alert(
+    dynamodb: Any, topic: tuple[str, str], logging_task: dict[str, Any]
+) -> None:
+    topic_arn, queue_url = topic
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)  # accepts connections, never answers
+    try:
+        processor, _ = make_processor(dynamodb, topic_arn)
+        assert processor.alerts is not None
+        reader = processor.alerts.log_reader
+        reader.budget = 0.3
+        reader._logs = lambda region: boto3.client(
+            "logs",
+            region_name=region,
+            endpoint_url=f"http://127.0.0.1:{silent.getsockname()[1]}",
+            config=Config(connect_timeout=0.3, read_timeout=0.3, retries={"total_max_attempts": 1}),
+        )
+        processor.process_batch(sqs_batch([logging_task])["Records"])
+    finally:
+        silent.close()
+    (message,) = inbox(queue_url)
+    assert message["lastLogLinesMissing"].startswith("could not read them: ReadTimeoutError")
+
+
+def test_log_lines_can_be_switched_off(
+    dynamodb: Any, topic: tuple[str, str], logging_task: dict[str, Any]
+) -> None:
+    topic_arn, queue_url = topic
+    processor, _ = make_processor(dynamodb, topic_arn)
+    assert processor.alerts is not None
+    processor.alerts.log_reader.lines = 0
+    processor.process_batch(sqs_batch([logging_task])["Records"])
+    (message,) = inbox(queue_url)
+    assert "lastLogLines" not in message
+
+
+def test_the_log_configuration_is_read_once_per_task_definition_revision(
+    dynamodb: Any, topic: tuple[str, str], logging_task: dict[str, Any]
+) -> None:
+    topic_arn, _ = topic
+    processor, _ = make_processor(dynamodb, topic_arn)
+    assert processor.alerts is not None
+    ecs = boto3.client("ecs", region_name=REGION)
+    calls = RequestCounter()
+    ecs.meta.events.register("before-call.ecs", calls)
+    processor.alerts.log_reader._ecs = ecs
+    processor.alerts.storm.window_seconds = 0  # both failures are sent, so both read logs
+    second = clone(logging_task)
+    second["detail"]["taskArn"] = second["detail"]["taskArn"].replace("4fd8", "5fd8")
+    processor.process_batch(sqs_batch([logging_task, second])["Records"])
+    assert calls["DescribeTaskDefinition"] == 1

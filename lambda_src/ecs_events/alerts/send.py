@@ -18,6 +18,7 @@ from botocore.exceptions import ClientError
 
 from ..config import AlertSettings
 from ..logs import LOGGER
+from .last_words import LogReader
 from .render import Alert, failure_metric, sns_message
 from .storm import StormGate, with_held_back
 
@@ -48,6 +49,7 @@ class AlertSender:
         self.clock = clock
         self.metrics_out = metrics_out or _print_line
         self.storm = StormGate(dynamodb, settings.table_name or "", settings.storm_window_seconds)
+        self.log_reader = LogReader(settings)
 
     def send_once(self, alert: Alert) -> str:
         """SENT, ALREADY_SENT when this alert was sent (or is being sent) before, or
@@ -62,7 +64,9 @@ class AlertSender:
             try:
                 self.sns.publish(
                     TopicArn=self.settings.topic_arn,
-                    **sns_message(with_held_back(alert, storm), self.settings.chat),
+                    **sns_message(
+                        self.log_reader.add_to(with_held_back(alert, storm)), self.settings.chat
+                    ),
                 )
             except Exception:
                 self._release(key, now)
