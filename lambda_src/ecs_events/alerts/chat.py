@@ -42,7 +42,7 @@ def chat_message(alert: Alert) -> dict[str, Any]:
         "id": alert.key,
         "content": {
             "textType": "client-markdown",
-            "title": f"{_icon(alert.severity)} {alert.subject}",
+            "title": f"{alert.severity}: {alert.subject}",
             "description": description,
             "nextSteps": [f"<{url}|{label}>" for label, url in alert.links],
             "keywords": [word for word in (alert.kind, alert.cluster, alert.family) if word],
@@ -56,7 +56,3 @@ def chat_message(alert: Alert) -> dict[str, Any]:
             "additionalContext": dict(alert.attributes),
         },
     }
-
-
-def _icon(severity: str) -> str:
-    return ":warning:" if severity == "WARN" else ":rotating_light:"

@@ -88,10 +88,10 @@ def container_meaning(container: dict[str, Any]) -> str | None:
 
 
 # Stop codes, including ones ECS added after the first six; an unknown code is shown as
-# it is. https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Task.html (stopCode)
+# it is, and EssentialContainerExited needs no words beyond its own reason.
+# https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Task.html (stopCode)
 STOP_CODES = {
     "TaskFailedToStart": "the task never got all its containers running",
-    "EssentialContainerExited": "an essential container exited, so ECS stopped the task",
     "UserInitiated": "someone (or something) called StopTask",
     "ServiceSchedulerInitiated": "the service scheduler stopped it (deployment, scale-in, "
     "or a failed health check)",
