@@ -362,7 +362,7 @@ def test_an_impaired_instance_alerts_with_its_failing_checks_explained() -> None
     assert (
         alert.subject == "ECS container instance i-0123456789abcdef0 is IMPAIRED: CONTAINER_RUNTIME"
     )
-    assert "CONTAINER_RUNTIME: Docker daemon is unresponsive" in alert.text
+    assert "Failing:   CONTAINER_RUNTIME: Docker daemon is unresponsive" in alert.text
     assert "the container runtime (Docker or containerd) is not responding" in alert.text
     assert alert.family == "instance/default"
     assert "None" not in alert.text  # capacityProviderName and statusReason were null

@@ -151,7 +151,7 @@ def _instance_health_alert(event: EcsEvent, settings: AlertSettings) -> Alert | 
     if detail.get("capacityProviderName"):
         rows.append(("Capacity", str(detail["capacityProviderName"])))
     for check in failing:
-        rows.append((str(check.get("type")), str(check.get("statusReason") or "IMPAIRED")))
+        rows.append(("Failing", f"{check.get('type')}: {check.get('statusReason') or 'IMPAIRED'}"))
     meaning = "; ".join(HEALTH_CHECKS[n] for n in names if n in HEALTH_CHECKS)
     console = console_url(event.region, instance_arn, f"clusters/{cluster}/infrastructure")
     return render_event(
