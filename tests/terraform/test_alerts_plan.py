@@ -7,6 +7,15 @@ import json
 from tests.plan import module_configuration, statement_resource_references
 
 
+def handler_patterns(plan) -> dict[str, dict]:
+    """The handler's rule patterns by rule name."""
+    return {
+        r.values["name"]: json.loads(r.values["event_pattern"])
+        for r in plan.of_type("aws_cloudwatch_event_rule")
+        if "module.handler." in r.address
+    }
+
+
 def test_basic_has_no_alerting_resources(plan_example) -> None:
     plan = plan_example("basic")
     assert [r.address for r in plan.resources if "module.alerts" in r.address] == []
@@ -75,12 +84,7 @@ def test_failure_alarm_watches_the_stack_metric(plan_example) -> None:
 
 
 def test_alert_rules_route_failed_deployments_and_warnings_of_the_clusters(plan_example) -> None:
-    plan = plan_example("complete")
-    patterns = {
-        r.values["name"]: json.loads(r.values["event_pattern"])
-        for r in plan.of_type("aws_cloudwatch_event_rule")
-        if "module.handler." in r.address
-    }
+    patterns = handler_patterns(plan_example("complete"))
     prefixes = [
         {"prefix": "arn:aws:ecs:eu-west-1:111122223333:service/production/"},
         {"prefix": "arn:aws:ecs:eu-west-1:111122223333:service/batch/"},
@@ -100,12 +104,7 @@ def test_alert_rules_route_failed_deployments_and_warnings_of_the_clusters(plan_
 
 
 def test_alert_rules_route_the_newer_event_types(plan_example) -> None:
-    plan = plan_example("complete")
-    patterns = {
-        r.values["name"]: json.loads(r.values["event_pattern"])
-        for r in plan.of_type("aws_cloudwatch_event_rule")
-        if "module.handler." in r.address
-    }
+    patterns = handler_patterns(plan_example("complete"))
     clusters = [
         "arn:aws:ecs:eu-west-1:111122223333:cluster/production",
         "arn:aws:ecs:eu-west-1:111122223333:cluster/batch",
