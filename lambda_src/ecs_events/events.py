@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .times import (
-    epoch_millis as epoch_millis,
-)  # re-exported: state.py and tests read ECS times from here
+# Re-exported: state.py and tests read ECS times from here.
+from .times import epoch_millis as epoch_millis
 
 ECS_SOURCE = "aws.ecs"
 TASK_STATE_CHANGE = "ECS Task State Change"

@@ -21,9 +21,9 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from .state import CONTAINER_INSTANCE_KEY, TASK_KEY
-from .times import (
-    format_duration as format_duration,
-)  # re-exported: the CLI shows durations through history
+
+# Re-exported: the CLI shows durations through history.
+from .times import format_duration as format_duration
 
 # Index names and keys: the same names modules/state/main.tf creates (a plan test compares).
 CLUSTER_INDEX = "cluster-index"  # cluster, updatedAt; lastStatus projected to filter on
