@@ -16,22 +16,47 @@ locals {
   service_cluster_filter = length(var.cluster_arns) == 0 ? {} : {
     resources = [for arn in var.cluster_arns : { prefix = "${replace(arn, ":cluster/", ":service/")}/" }]
   }
+  # JSON strings, so every branch has one type: map(string).
   alert_patterns = !var.alerts.enabled ? {} : merge(
     !contains(local.alert_triggers, "deployment_failure") ? {} : {
-      deployments = merge({
+      deployments = jsonencode(merge({
         source        = ["aws.ecs"]
         "detail-type" = ["ECS Deployment State Change"]
         detail        = { eventName = ["SERVICE_DEPLOYMENT_FAILED"] }
-      }, local.service_cluster_filter)
+      }, local.service_cluster_filter))
     },
     !contains(local.alert_triggers, "service_action") ? {} : {
-      service-actions = merge({
+      service-actions = jsonencode(merge({
         source        = ["aws.ecs"]
         "detail-type" = ["ECS Service Action"]
-        detail        = { eventType = ["WARN", "ERROR"] }
-      }, local.service_cluster_filter)
+        detail        = { eventType = ["WARN", "WARNING", "ERROR"] }
+      }, local.service_cluster_filter))
+    },
+    # The newer types carry detail.clusterArn where they name a cluster at all.
+    !contains(local.alert_triggers, "instance_health") ? {} : {
+      instance-health = jsonencode({
+        source        = ["aws.ecs"]
+        "detail-type" = ["ECS Container Instance Health Change"]
+        detail        = merge({ overallStatus = ["IMPAIRED"] }, local.detail_cluster_filter)
+      })
+    },
+    !contains(local.alert_triggers, "daemon_failure") ? {} : {
+      daemons = jsonencode({
+        source        = ["aws.ecs"]
+        "detail-type" = ["ECS Daemon Service Action", "ECS Daemon Deployment State Change"]
+        detail        = merge({ eventType = ["WARN", "WARNING", "ERROR"] }, local.detail_cluster_filter)
+      })
+    },
+    # Hook events are few (one per hook and deployment) and their cluster is in a
+    # service ARN whose field name varies: the handler decides which ones alert.
+    !contains(local.alert_triggers, "hook_failure") ? {} : {
+      hooks = jsonencode({
+        source        = ["aws.ecs"]
+        "detail-type" = ["ECS Hook State Change"]
+      })
     },
   )
+  detail_cluster_filter = length(var.cluster_arns) == 0 ? {} : { clusterArn = var.cluster_arns }
 
   alert_environment = !var.alerts.enabled ? {} : {
     ALERT_TOPIC_ARN     = module.alerts[0].topic_arn
@@ -43,6 +68,11 @@ locals {
     ALERT_CLAIM_SECONDS = tostring(var.handler.timeout_seconds)
     METRIC_NAMESPACE    = local.metric_namespace
     STACK_NAME          = var.name
+
+    ALERT_STORM_WINDOW_SECONDS = tostring(var.alerts.storm_window_minutes * 60)
+    ALERT_LOG_LINES            = var.alerts.last_log_lines.enabled ? tostring(var.alerts.last_log_lines.lines) : "0"
+    ALERT_LOG_TIMEOUT_MS       = tostring(var.alerts.last_log_lines.timeout_ms)
+    ALERT_CHAT_FORMAT          = var.alerts.chat_format ? "on" : "off"
   }
   metric_namespace = "ECSEvents"
 
@@ -86,7 +116,7 @@ module "handler" {
   state        = module.state
   event_patterns = merge(
     { state = jsonencode(local.state_change_pattern) },
-    { for purpose, pattern in local.alert_patterns : purpose => jsonencode(pattern) },
+    local.alert_patterns,
   )
   event_bus_name = local.event_bus_name
   function       = var.handler
@@ -115,6 +145,10 @@ module "alerts" {
   alarm               = var.alerts.alarm
   alarm_actions       = var.alarm_actions
   metric_namespace    = local.metric_namespace
+  log_reader = {
+    enabled        = var.alerts.last_log_lines.enabled
+    log_group_arns = var.alerts.last_log_lines.log_group_arns
+  }
   kms_key_arn         = var.kms_key_arn
   deletion_protection = var.tables.deletion_protection
   tags                = var.tags

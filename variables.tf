@@ -123,7 +123,7 @@ variable "handler" {
 }
 
 variable "alerts" {
-  description = "Failure alerts to SNS: on or off, an existing topic (or null to create one with email subscriptions) and, when that topic is encrypted with a customer managed KMS key, the key's ARN (topic_kms_key_arn: the handler's role gets kms:GenerateDataKey and kms:Decrypt on it, and the key policy must allow IAM policies of the account to grant them), which triggers fire, the exit codes that count as failure (empty list: any non-zero), family and service filters (empty: all), and an alarm on the failure metric."
+  description = "Failure alerts to SNS: on or off, an existing topic (or null to create one with email subscriptions) and, when that topic is encrypted with a customer managed KMS key, the key's ARN (topic_kms_key_arn: the handler's role gets kms:GenerateDataKey and kms:Decrypt on it, and the key policy must allow IAM policies of the account to grant them), which triggers fire (spot_interruption is opt-in), the exit codes that count as failure (empty list: any non-zero), family and service filters (empty: all), an alarm on the failure metric, the storm window (further failures of one family and reason within it are counted, not sent; 0 turns it off), the failed container's last log lines (each read costs a DescribeTaskDefinition per revision and a GetLogEvents per alert; log_group_arns narrows what the handler may read, empty means every log group of its account and region), and chat_format (HTTPS subscribers such as Amazon Q Developer in chat applications get the chat form)."
   type = object({
     enabled           = optional(bool, false)
     topic_arn         = optional(string)
@@ -134,10 +134,22 @@ variable "alerts" {
       task_start_failure = optional(bool, true)
       deployment_failure = optional(bool, true)
       service_action     = optional(bool, true)
+      instance_health    = optional(bool, true)
+      daemon_failure     = optional(bool, true)
+      hook_failure       = optional(bool, true)
+      spot_interruption  = optional(bool, false)
     }), {})
-    exit_codes = optional(list(number), [1, 137, 139, 255])
-    families   = optional(list(string), [])
-    services   = optional(list(string), [])
+    storm_window_minutes = optional(number, 15)
+    last_log_lines = optional(object({
+      enabled        = optional(bool, true)
+      lines          = optional(number, 10)
+      timeout_ms     = optional(number, 2000)
+      log_group_arns = optional(list(string), [])
+    }), {})
+    chat_format = optional(bool, true)
+    exit_codes  = optional(list(number), [1, 137, 139, 255])
+    families    = optional(list(string), [])
+    services    = optional(list(string), [])
     alarm = optional(object({
       enabled        = optional(bool, false)
       threshold      = optional(number, 1)
@@ -149,6 +161,21 @@ variable "alerts" {
   validation {
     condition     = !var.alerts.enabled || anytrue(values(var.alerts.triggers))
     error_message = "alerts.triggers turns every trigger off; turn one on or set alerts.enabled = false."
+  }
+
+  validation {
+    condition     = var.alerts.storm_window_minutes >= 0 && var.alerts.storm_window_minutes <= 1440 && floor(var.alerts.storm_window_minutes) == var.alerts.storm_window_minutes
+    error_message = "alerts.storm_window_minutes must be a whole number from 0 (every failure alerts) to 1440 (a day)."
+  }
+
+  validation {
+    condition     = var.alerts.last_log_lines.lines >= 1 && var.alerts.last_log_lines.lines <= 50 && var.alerts.last_log_lines.timeout_ms >= 100 && var.alerts.last_log_lines.timeout_ms <= 10000
+    error_message = "alerts.last_log_lines.lines must be 1-50 and timeout_ms 100-10000 (a slow Logs API delays each alert by at most timeout_ms); set enabled = false to leave log lines out."
+  }
+
+  validation {
+    condition     = alltrue([for arn in var.alerts.last_log_lines.log_group_arns : can(regex("^arn:aws[a-z-]*:logs:[a-z0-9-]+:[0-9]{12}:log-group:[^:]+$", arn))])
+    error_message = "alerts.last_log_lines.log_group_arns must be log group ARNs without a trailing :* (arn:aws:logs:<region>:<account>:log-group:<name>; the name may end in *)."
   }
 
   validation {

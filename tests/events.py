@@ -196,6 +196,97 @@ def service_action_event(
     )
 
 
+# The newer event types. Field names follow the ECS developer guide's pages for them
+# (container instance health: ecs_container_instance_health_events.html; daemons:
+# managed-daemons-events.html; hooks: deployment-lifecycle-hooks.html and the
+# DeploymentLifecycleHookDetail API shape). None carries detail.version; they show the
+# documented quirks: null fields, empty or missing resources, nine fractional digits.
+DAEMON_ARN = f"arn:aws:ecs:{REGION}:{ACCOUNT}:daemon/default/node-exporter"
+SERVICE_ARN = f"arn:aws:ecs:{REGION}:{ACCOUNT}:service/default/web"
+
+
+def instance_health_event(
+    overall_status: str = "IMPAIRED", failing: tuple[str, ...] = ("CONTAINER_RUNTIME",)
+) -> dict[str, Any]:
+    checks = [
+        {
+            "type": check,
+            "status": "IMPAIRED" if check in failing else "OK",
+            "statusReason": "Docker daemon is unresponsive" if check in failing else None,
+            "lastUpdated": "2026-11-20T03:15:02.123456789Z",
+            "lastStatusChange": "2026-11-20T03:15:02.123456789Z",
+        }
+        for check in dict.fromkeys(("CONTAINER_RUNTIME", "AGENT_CONNECTIVITY", *failing))
+    ]
+    detail = {
+        "clusterArn": CLUSTER_ARN,
+        "containerInstanceArn": CONTAINER_INSTANCE_ARN,
+        "capacityProviderName": None,
+        "ec2InstanceId": "i-0123456789abcdef0",
+        "overallStatus": overall_status,
+        "healthChecks": checks,
+    }
+    event = envelope("ECS Container Instance Health Change", detail, [CONTAINER_INSTANCE_ARN])
+    event["time"] = "2026-11-20T03:15:02.123456789Z"
+    return event
+
+
+def daemon_action_event(
+    event_type: str = "WARNING", failure_type: str = "TASK_FAILED_TO_RUN"
+) -> dict[str, Any]:
+    detail: dict[str, Any] = {
+        "eventType": event_type,
+        "eventName": "DAEMON_TASK_START_IMPAIRED",
+        "clusterArn": CLUSTER_ARN,
+        "daemonArn": DAEMON_ARN,
+        "containerInstanceArn": CONTAINER_INSTANCE_ARN,
+        "failureType": failure_type,
+        "reason": "CannotPullContainerError: pull image manifest has been retried 5 time(s)",
+        "createdAt": "2026-11-20T03:15:00.000000000Z",
+    }
+    resources: list[str] = []
+    if failure_type == "TASK_FAILED_TO_RUN":  # no task exists when creation failed
+        detail["taskArn"] = TASK_ARN
+        resources = [TASK_ARN]
+    return envelope("ECS Daemon Service Action", detail, resources)
+
+
+def daemon_deployment_event(
+    event_name: str = "DAEMON_DEPLOYMENT_ROLLBACK_FAILED",
+) -> dict[str, Any]:
+    failed = event_name.endswith("FAILED")
+    detail = {
+        "eventType": "ERROR" if failed else "INFO",
+        "eventName": event_name,
+        "clusterArn": CLUSTER_ARN,
+        "daemonArn": DAEMON_ARN,
+        "daemonDeploymentArn": f"{DAEMON_ARN}/deployment/d-0a1b2c3d",
+        "reason": "Daemon deployment circuit breaker: rollback could not place tasks."
+        if failed
+        else None,
+        "updatedAt": "2026-11-20T03:15:00.123456789Z",
+    }
+    event = envelope("ECS Daemon Deployment State Change", detail, [DAEMON_ARN])
+    del event["resources"]  # some documented examples carry none
+    return event
+
+
+def hook_event(status: str = "FAILED") -> dict[str, Any]:
+    detail = {
+        "hookId": "hook-0a1b2c3d",
+        "status": status,
+        "lifecycleStage": "POST_TEST_TRAFFIC_SHIFT",
+        "targetType": "AWS_LAMBDA",
+        "targetArn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:smoke-test",
+        "timeoutAction": "ROLLBACK",
+        "serviceArn": SERVICE_ARN,
+        "serviceDeploymentArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:service-deployment/default/web/x1",
+        "reason": None,
+        "updatedAt": "2026-11-20T03:15:00.5Z",
+    }
+    return envelope("ECS Hook State Change", detail, [])
+
+
 def sqs_batch(events: list[Any]) -> dict[str, Any]:
     """An SQS event for Lambda whose bodies are the given events (strings as they are)."""
     records = []

@@ -22,6 +22,9 @@ from botocore.exceptions import ClientError
 
 from ecs_events.state import CONTAINER_INSTANCE_KEY, TASK_KEY
 
+# Re-exported: the CLI shows durations through history.
+from ecs_events.times import format_duration as format_duration
+
 # Index names and keys: the same names modules/state/main.tf creates (a plan test compares).
 CLUSTER_INDEX = "cluster-index"  # cluster, updatedAt; lastStatus projected to filter on
 GROUP_INDEX = "group-index"  # group ("family:<family>" or "service:<service>"), createdAt
@@ -344,18 +347,3 @@ def format_millis(millis: int | None) -> str:
         return "-"
     moment = datetime.fromtimestamp(millis / 1000, UTC)
     return moment.strftime("%Y-%m-%d %H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-
-
-def format_duration(millis: int) -> str:
-    """1.5s, 4m 05s, 2h 03m, 3d 04h: precise when short, readable when long."""
-    seconds = millis / 1000
-    if seconds < 60:
-        return f"{seconds:.1f}s" if seconds < 10 else f"{seconds:.0f}s"
-    minutes, second = divmod(int(seconds), 60)
-    if minutes < 60:
-        return f"{minutes}m {second:02d}s"
-    hours, minute = divmod(minutes, 60)
-    if hours < 48:
-        return f"{hours}h {minute:02d}m"
-    days, hour = divmod(hours, 24)
-    return f"{days}d {hour:02d}h"

@@ -128,10 +128,22 @@ module "ecs_events" {
       task_start_failure = true
       deployment_failure = true
       service_action     = true
+      instance_health    = true
+      daemon_failure     = true
+      hook_failure       = true
+      spot_interruption  = false
     }
-    exit_codes = [1, 137, 139, 255]
-    families   = []
-    services   = []
+    storm_window_minutes = 15
+    last_log_lines = {
+      enabled        = true
+      lines          = 10
+      timeout_ms     = 2000
+      log_group_arns = ["arn:aws:logs:eu-west-1:111122223333:log-group:/ecs/*"]
+    }
+    chat_format = true
+    exit_codes  = [1, 137, 139, 255]
+    families    = []
+    services    = []
     alarm = {
       enabled        = true
       threshold      = 3

@@ -11,7 +11,25 @@ TASK_EXIT = "task_exit"
 TASK_START_FAILURE = "task_start_failure"
 DEPLOYMENT_FAILURE = "deployment_failure"
 SERVICE_ACTION = "service_action"
-ALERT_TRIGGERS = (TASK_EXIT, TASK_START_FAILURE, DEPLOYMENT_FAILURE, SERVICE_ACTION)
+INSTANCE_HEALTH = "instance_health"
+DAEMON_FAILURE = "daemon_failure"
+HOOK_FAILURE = "hook_failure"
+# Spot capacity taken back is not an application failure: opt-in.
+SPOT_INTERRUPTION = "spot_interruption"
+ALERT_TRIGGERS = (
+    TASK_EXIT,
+    TASK_START_FAILURE,
+    DEPLOYMENT_FAILURE,
+    SERVICE_ACTION,
+    INSTANCE_HEALTH,
+    DAEMON_FAILURE,
+    HOOK_FAILURE,
+    SPOT_INTERRUPTION,
+)
+DEFAULT_TRIGGERS = frozenset(ALERT_TRIGGERS) - {SPOT_INTERRUPTION}
+
+# More lines than this make an alert too long to read at a glance.
+_MAX_LOG_LINES = 50
 
 # The exit codes AWS's own failure-alert recipe watches for.
 DEFAULT_EXIT_CODES = frozenset({1, 137, 139, 255})
@@ -27,7 +45,7 @@ class AlertSettings:
     topic_arn: str | None = None
     # Remembers which failures were alerted, so duplicates never alert twice.
     table_name: str | None = None
-    triggers: frozenset[str] = frozenset(ALERT_TRIGGERS)
+    triggers: frozenset[str] = DEFAULT_TRIGGERS
     # Exit codes of a stopped task's containers that count as failure; empty means any non-zero.
     exit_codes: frozenset[int] = DEFAULT_EXIT_CODES
     # Only these task definition families / services alert; empty means all.
@@ -39,6 +57,15 @@ class AlertSettings:
     metric_namespace: str = "ECSEvents"
     # The Stack dimension of the failure metric: one metric for the whole deployment.
     stack: str = "ecs-events"
+    # Further failures of one family, kind and reason within this many seconds of an
+    # alert are counted, not sent; the next alert after the window says how many. 0: off.
+    storm_window_seconds: int = 900
+    # The failed container's last log lines in a task alert (0: off), read within a
+    # time budget so a slow Logs API delays no alert by more than that.
+    log_lines: int = 10
+    log_timeout_seconds: float = 2.0
+    # HTTPS subscribers (Amazon Q Developer in chat applications) get the chat form.
+    chat: bool = True
 
     @property
     def enabled(self) -> bool:
@@ -87,13 +114,17 @@ def _alert_settings(env: Mapping[str, str]) -> AlertSettings:
     return AlertSettings(
         topic_arn=topic,
         table_name=table,
-        triggers=triggers if "ALERT_TRIGGERS" in env else frozenset(ALERT_TRIGGERS),
+        triggers=triggers if "ALERT_TRIGGERS" in env else DEFAULT_TRIGGERS,
         exit_codes=exit_codes,
         families=_words(env, "ALERT_FAMILIES"),
         services=_words(env, "ALERT_SERVICES"),
         claim_seconds=_non_negative_int(env, "ALERT_CLAIM_SECONDS", 60) or 60,
         metric_namespace=env.get("METRIC_NAMESPACE") or "ECSEvents",
         stack=env.get("STACK_NAME") or "ecs-events",
+        storm_window_seconds=_non_negative_int(env, "ALERT_STORM_WINDOW_SECONDS", 900),
+        log_lines=min(_non_negative_int(env, "ALERT_LOG_LINES", 10), _MAX_LOG_LINES),
+        log_timeout_seconds=_non_negative_int(env, "ALERT_LOG_TIMEOUT_MS", 2000) / 1000,
+        chat=env.get("ALERT_CHAT_FORMAT", "on").strip().lower() not in ("off", "false", "0"),
     )
 
 

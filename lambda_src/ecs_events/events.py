@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Any
+
+# Re-exported: state.py and tests read ECS times from here.
+from .times import epoch_millis as epoch_millis
 
 ECS_SOURCE = "aws.ecs"
 TASK_STATE_CHANGE = "ECS Task State Change"
 CONTAINER_INSTANCE_STATE_CHANGE = "ECS Container Instance State Change"
 DEPLOYMENT_STATE_CHANGE = "ECS Deployment State Change"
 SERVICE_ACTION = "ECS Service Action"
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# Newer types; none carries detail.version, so only alerts use them.
+INSTANCE_HEALTH_CHANGE = "ECS Container Instance Health Change"
+DAEMON_SERVICE_ACTION = "ECS Daemon Service Action"
+DAEMON_DEPLOYMENT_STATE_CHANGE = "ECS Daemon Deployment State Change"
+HOOK_STATE_CHANGE = "ECS Hook State Change"
 
 
 class MalformedEvent(ValueError):
@@ -67,16 +72,3 @@ def required_version(detail: dict[str, Any]) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise MalformedEvent(f"detail.version is missing or not a whole number: {value!r}")
     return value
-
-
-def epoch_millis(timestamp: object) -> int | None:
-    """ECS timestamps ("2022-08-08T05:07:00.61Z") as epoch milliseconds; None if absent or bad."""
-    if not isinstance(timestamp, str) or not timestamp:
-        return None
-    try:
-        parsed = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        return None
-    return (parsed - _EPOCH) // timedelta(milliseconds=1)

@@ -55,6 +55,10 @@ class Processor:
             ev.CONTAINER_INSTANCE_STATE_CHANGE: self._container_instance_state_change,
             ev.DEPLOYMENT_STATE_CHANGE: self._service_event,
             ev.SERVICE_ACTION: self._service_event,
+            ev.INSTANCE_HEALTH_CHANGE: self._service_event,
+            ev.DAEMON_SERVICE_ACTION: self._service_event,
+            ev.DAEMON_DEPLOYMENT_STATE_CHANGE: self._service_event,
+            ev.HOOK_STATE_CHANGE: self._service_event,
         }
 
     # --- entry points -----------------------------------------------------------------
@@ -113,8 +117,9 @@ class Processor:
         return outcome
 
     def _service_event(self, event: ev.EcsEvent) -> Outcome:
-        """Deployments and service actions carry no version: only alerts care about
-        them, deduplicated by event id in the alerts table."""
+        """Deployments, service actions, instance health, daemon and hook events carry no
+        version: only alerts care about them, deduplicated by (detail-type, event id)
+        in the alerts table."""
         if self.alerts is None:
             return Outcome(SKIPPED, {"reason": "alerts are off"})
         alert = service_alert(event, self.settings.alerts)

@@ -4,6 +4,16 @@ locals {
   # The key that encrypts the topic published to: the module's own (kms_key_arn) on the
   # topic it creates, the caller's (topic_kms_key_arn) on a topic the caller brings.
   topic_key_arn = local.create_topic ? var.kms_key_arn : var.topic_kms_key_arn
+
+  # arn:<partition>:sns:<region>:<account>:<name>: the account and region the handler
+  # publishes from, so the default log scope stays in them.
+  topic_parts = split(":", local.topic_arn)
+  # GetLogEvents is authorized on the log stream:
+  # arn:<partition>:logs:<region>:<account>:log-group:<group>:log-stream:<stream>
+  # (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/iam-access-control-overview-cwl.html).
+  log_stream_arns = length(var.log_reader.log_group_arns) > 0 ? [
+    for arn in var.log_reader.log_group_arns : "${arn}:log-stream:*"
+  ] : ["arn:${local.topic_parts[1]}:logs:${local.topic_parts[3]}:${local.topic_parts[4]}:log-group:*:log-stream:*"]
 }
 
 resource "aws_sns_topic" "this" {
@@ -133,6 +143,8 @@ resource "aws_cloudwatch_metric_alarm" "failures" {
 
 # What the publisher (the handler) may do; the handler module attaches it to its role.
 data "aws_iam_policy_document" "publisher" {
+  source_policy_documents = var.log_reader.enabled ? [data.aws_iam_policy_document.log_reader[0].json] : []
+
   statement {
     sid       = "PublishAlerts"
     actions   = ["sns:Publish"]
@@ -154,5 +166,25 @@ data "aws_iam_policy_document" "publisher" {
       actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
       resources = [statement.value]
     }
+  }
+}
+
+# The failed container's last log lines, read-only: where it logs (its task definition)
+# and the last events of one stream per alert.
+data "aws_iam_policy_document" "log_reader" {
+  count = var.log_reader.enabled ? 1 : 0
+
+  statement {
+    sid       = "ReadLastLogLines"
+    actions   = ["logs:GetLogEvents"]
+    resources = local.log_stream_arns
+  }
+
+  statement {
+    # DescribeTaskDefinition has no resource type, so it takes "*" (Service Authorization
+    # Reference, ECS: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html).
+    sid       = "ReadLogConfiguration"
+    actions   = ["ecs:DescribeTaskDefinition"]
+    resources = ["*"]
   }
 }

@@ -63,6 +63,20 @@ variable "metric_namespace" {
   default     = "ECSEvents"
 }
 
+variable "log_reader" {
+  description = "Let the publisher read the failed container's last log lines: ecs:DescribeTaskDefinition (for the awslogs configuration) and logs:GetLogEvents on log_group_arns. Empty log_group_arns means every log group of the topic's account and region, read-only."
+  type = object({
+    enabled        = bool
+    log_group_arns = list(string)
+  })
+  default = { enabled = false, log_group_arns = [] }
+
+  validation {
+    condition     = alltrue([for arn in var.log_reader.log_group_arns : can(regex("^arn:aws[a-z-]*:logs:[a-z0-9-]+:[0-9]{12}:log-group:[^:]+$", arn))])
+    error_message = "log_reader.log_group_arns must be log group ARNs without a trailing :* (arn:aws:logs:<region>:<account>:log-group:<name>; the name may end in *)."
+  }
+}
+
 variable "kms_key_arn" {
   description = "Customer managed KMS key for the topic and the table; null uses the AWS managed keys."
   type        = string

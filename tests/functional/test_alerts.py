@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 import json
+import socket
 from typing import Any
 
 import boto3
 import pytest
+from botocore.config import Config
 
 from ecs_events.alerts import ALERT_KEY, AlertSender
 from ecs_events.config import AlertSettings, Settings
 from ecs_events.handler import Processor
-from tests.events import deployment_event, sqs_batch, task_event
+from tests.events import (
+    clone,
+    daemon_action_event,
+    daemon_deployment_event,
+    deployment_event,
+    hook_event,
+    instance_health_event,
+    sqs_batch,
+    task_event,
+)
 from tests.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE
 
-from .conftest import REGION
+from .conftest import REGION, RequestCounter
 
 ALERT_TABLE = "ecs-events-alerts"
 OOM = "OutOfMemoryError: Container killed due to memory usage"
@@ -213,3 +224,237 @@ def test_with_alerts_off_failures_are_stored_but_nothing_is_published(
         (r.outcome, getattr(r, "reason", "")) for r in caplog.records if hasattr(r, "outcome")
     ]
     assert outcomes == [("applied", ""), ("skipped", "alerts are off")]
+
+
+@pytest.mark.parametrize(
+    "build",
+    [instance_health_event, daemon_action_event, daemon_deployment_event, hook_event],
+)
+def test_each_newer_event_type_is_routed_and_alerts_once(
+    dynamodb: Any, topic: tuple[str, str], build: Any
+) -> None:
+    topic_arn, queue_url = topic
+    processor, metrics = make_processor(dynamodb, topic_arn)
+    event = build()
+    result = processor.process_batch(sqs_batch([event, event])["Records"])
+    assert result == {"batchItemFailures": []}
+    (message,) = inbox(queue_url)
+    assert message["detailType"] == event["detail-type"]
+    assert len(metrics) == 1
+
+
+def test_one_id_under_two_detail_types_is_two_alerts(dynamodb: Any, topic: tuple[str, str]) -> None:
+    topic_arn, queue_url = topic
+    processor, _ = make_processor(dynamodb, topic_arn)
+    deployment, hook = deployment_event(), hook_event()
+    hook["id"] = deployment["id"]
+    processor.process_batch(sqs_batch([deployment, hook])["Records"])
+    assert sorted(m["kind"] for m in inbox(queue_url)) == ["deployment_failure", "hook_failure"]
+
+
+# --- no storms -------------------------------------------------------------------------
+
+
+def crash(index: int, family: str = "billing-report") -> dict[str, Any]:
+    """One more task of a crash-looping family: same exit, new task."""
+    event = task_event(
+        version=6,
+        last_status="STOPPED",
+        exit_code=1,
+        task_arn=f"arn:aws:ecs:us-west-2:111122223333:task/default/{index:032x}",
+    )
+    event["detail"]["taskDefinitionArn"] = event["detail"]["taskDefinitionArn"].replace(
+        "billing-report", family
+    )
+    return event
+
+
+def test_fifty_failures_of_one_family_in_a_window_send_one_message_and_count_fifty(
+    dynamodb: Any, topic: tuple[str, str]
+) -> None:
+    topic_arn, queue_url = topic
+    clock = Clock()
+    processor, metrics = make_processor(dynamodb, topic_arn, clock=clock)
+    for index in range(50):
+        clock.now += 10  # 50 failures over 500 s, inside the 900 s window
+        processor.process_batch(sqs_batch([crash(index)])["Records"])
+    assert len(inbox(queue_url)) <= 2
+    assert len(metrics) == 50
+
+
+def test_failures_of_two_families_are_not_merged(dynamodb: Any, topic: tuple[str, str]) -> None:
+    topic_arn, queue_url = topic
+    processor, _ = make_processor(dynamodb, topic_arn, clock=Clock())
+    events = [crash(1, "billing-report"), crash(2, "invoice-mailer"), crash(3, "billing-report")]
+    processor.process_batch(sqs_batch(events)["Records"])
+    assert sorted(m["family"] for m in inbox(queue_url)) == ["billing-report", "invoice-mailer"]
+
+
+def test_a_failure_after_the_window_alerts_again_and_says_how_many_were_held(
+    dynamodb: Any, topic: tuple[str, str]
+) -> None:
+    topic_arn, queue_url = topic
+    clock = Clock()
+    processor, _ = make_processor(dynamodb, topic_arn, clock=clock)
+    processor.process_batch(sqs_batch([crash(i) for i in range(24)])["Records"])
+    first = inbox(queue_url)
+    clock.now += 901
+    processor.process_batch(sqs_batch([crash(99)])["Records"])
+    (after,) = inbox(queue_url)
+    assert len(first) == 1
+    assert after["heldBack"] == 23
+    assert after["summary"].endswith("(+23 more)")
+
+
+def test_a_storm_opener_whose_publish_failed_is_sent_on_retry(
+    dynamodb: Any, topic: tuple[str, str]
+) -> None:
+    topic_arn, queue_url = topic
+    sns = FailingPublishes(boto3.client("sns", region_name=REGION), failures=1)
+    processor, _ = make_processor(dynamodb, topic_arn, sns=sns, clock=Clock())
+    failed = processor.process_batch(sqs_batch([crash(1)])["Records"])
+    retried = processor.process_batch(sqs_batch([crash(1)])["Records"])
+    assert failed == {"batchItemFailures": [{"itemIdentifier": "msg-0"}]}
+    assert retried == {"batchItemFailures": []}
+    assert len(inbox(queue_url)) == 1
+
+
+# --- the container's last words ---------------------------------------------------------
+
+LOG_GROUP = "/ecs/billing-report"
+
+
+@pytest.fixture
+def logging_task(aws: None) -> dict[str, Any]:
+    """A failing task whose task definition logs with awslogs, and 30 lines in its stream."""
+    ecs = boto3.client("ecs", region_name=REGION)
+    logs = boto3.client("logs", region_name=REGION)
+    arn = ecs.register_task_definition(
+        family="billing-report",
+        containerDefinitions=[
+            {
+                "name": "report",
+                "image": "billing-report:2026.11.3",
+                "memory": 512,
+                "logConfiguration": {
+                    "logDriver": "awslogs",
+                    "options": {
+                        "awslogs-group": LOG_GROUP,
+                        "awslogs-region": REGION,
+                        "awslogs-stream-prefix": "ecs",
+                    },
+                },
+            }
+        ],
+    )["taskDefinition"]["taskDefinitionArn"]
+    event = failing_task()
+    event["detail"]["taskDefinitionArn"] = arn
+    stream = f"ecs/report/{event['detail']['taskArn'].rsplit('/', 1)[-1]}"
+    logs.create_log_group(logGroupName=LOG_GROUP)
+    logs.create_log_stream(logGroupName=LOG_GROUP, logStreamName=stream)
+    logs.put_log_events(
+        logGroupName=LOG_GROUP,
+        logStreamName=stream,
+        logEvents=[
+            {"timestamp": 1_795_145_000_000 + i, "message": f"line {i:02d}"} for i in range(30)
+        ],
+    )
+    return event
+
+
+def test_a_task_alert_carries_the_failed_containers_last_ten_lines_and_a_stream_link(
+    dynamodb: Any, topic: tuple[str, str], logging_task: dict[str, Any]
+) -> None:
+    topic_arn, queue_url = topic
+    processor, _ = make_processor(dynamodb, topic_arn)
+    processor.process_batch(sqs_batch([logging_task])["Records"])
+    (message,) = inbox(queue_url)
+    assert message["lastLogLines"] == [f"line {i:02d}" for i in range(20, 30)]
+    assert (
+        "log-group/$252Fecs$252Fbilling-report/log-events/ecs$252Freport$252F"
+        in (message["logStreamUrl"])
+    )
+
+
+def test_without_awslogs_the_alert_says_why_it_has_no_lines(
+    dynamodb: Any, topic: tuple[str, str]
+) -> None:
+    topic_arn, queue_url = topic
+    arn = boto3.client("ecs", region_name=REGION).register_task_definition(
+        family="billing-report",
+        containerDefinitions=[{"name": "report", "image": "billing-report", "memory": 512}],
+    )["taskDefinition"]["taskDefinitionArn"]
+    event = failing_task()
+    event["detail"]["taskDefinitionArn"] = arn
+    processor, _ = make_processor(dynamodb, topic_arn)
+    processor.process_batch(sqs_batch([event])["Records"])
+    (message,) = inbox(queue_url)
+    assert message["lastLogLines"] == []
+    assert message["lastLogLinesMissing"] == "it does not log with the awslogs driver"
+
+
+def test_an_unreadable_stream_leaves_the_alert_without_lines_but_sent(
+    dynamodb: Any, topic: tuple[str, str], logging_task: dict[str, Any]
+) -> None:
+    topic_arn, queue_url = topic
+    boto3.client("logs", region_name=REGION).delete_log_group(logGroupName=LOG_GROUP)
+    processor, _ = make_processor(dynamodb, topic_arn)
+    assert processor.process_batch(sqs_batch([logging_task])["Records"]) == {
+        "batchItemFailures": []
+    }
+    (message,) = inbox(queue_url)
+    assert message["lastLogLinesMissing"].startswith("could not read them: ResourceNotFound")
+
+
+def test_a_logs_api_that_does_not_answer_in_time_costs_the_lines_not_the_alert(
+    dynamodb: Any, topic: tuple[str, str], logging_task: dict[str, Any]
+) -> None:
+    topic_arn, queue_url = topic
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)  # accepts connections, never answers
+    try:
+        processor, _ = make_processor(dynamodb, topic_arn)
+        assert processor.alerts is not None
+        reader = processor.alerts.log_reader
+        reader.budget = 0.3
+        reader._logs = lambda region: boto3.client(
+            "logs",
+            region_name=region,
+            endpoint_url=f"http://127.0.0.1:{silent.getsockname()[1]}",
+            config=Config(connect_timeout=0.3, read_timeout=0.3, retries={"total_max_attempts": 1}),
+        )
+        processor.process_batch(sqs_batch([logging_task])["Records"])
+    finally:
+        silent.close()
+    (message,) = inbox(queue_url)
+    assert message["lastLogLinesMissing"].startswith("could not read them: ReadTimeoutError")
+
+
+def test_log_lines_can_be_switched_off(
+    dynamodb: Any, topic: tuple[str, str], logging_task: dict[str, Any]
+) -> None:
+    topic_arn, queue_url = topic
+    processor, _ = make_processor(dynamodb, topic_arn)
+    assert processor.alerts is not None
+    processor.alerts.log_reader.lines = 0
+    processor.process_batch(sqs_batch([logging_task])["Records"])
+    (message,) = inbox(queue_url)
+    assert "lastLogLines" not in message
+
+
+def test_the_log_configuration_is_read_once_per_task_definition_revision(
+    dynamodb: Any, topic: tuple[str, str], logging_task: dict[str, Any]
+) -> None:
+    topic_arn, _ = topic
+    processor, _ = make_processor(dynamodb, topic_arn)
+    assert processor.alerts is not None
+    ecs = boto3.client("ecs", region_name=REGION)
+    calls = RequestCounter()
+    ecs.meta.events.register("before-call.ecs", calls)
+    processor.alerts.log_reader._ecs = ecs
+    processor.alerts.storm.window_seconds = 0  # both failures are sent, so both read logs
+    second = clone(logging_task)
+    second["detail"]["taskArn"] = second["detail"]["taskArn"].replace("4fd8", "5fd8")
+    processor.process_batch(sqs_batch([logging_task, second])["Records"])
+    assert calls["DescribeTaskDefinition"] == 1

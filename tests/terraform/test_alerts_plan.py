@@ -7,6 +7,15 @@ import json
 from tests.plan import module_configuration, statement_resource_references
 
 
+def handler_patterns(plan) -> dict[str, dict]:
+    """The handler's rule patterns by rule name."""
+    return {
+        r.values["name"]: json.loads(r.values["event_pattern"])
+        for r in plan.of_type("aws_cloudwatch_event_rule")
+        if "module.handler." in r.address
+    }
+
+
 def test_basic_has_no_alerting_resources(plan_example) -> None:
     plan = plan_example("basic")
     assert [r.address for r in plan.resources if "module.alerts" in r.address] == []
@@ -75,12 +84,7 @@ def test_failure_alarm_watches_the_stack_metric(plan_example) -> None:
 
 
 def test_alert_rules_route_failed_deployments_and_warnings_of_the_clusters(plan_example) -> None:
-    plan = plan_example("complete")
-    patterns = {
-        r.values["name"]: json.loads(r.values["event_pattern"])
-        for r in plan.of_type("aws_cloudwatch_event_rule")
-        if "module.handler." in r.address
-    }
+    patterns = handler_patterns(plan_example("complete"))
     prefixes = [
         {"prefix": "arn:aws:ecs:eu-west-1:111122223333:service/production/"},
         {"prefix": "arn:aws:ecs:eu-west-1:111122223333:service/batch/"},
@@ -94,9 +98,40 @@ def test_alert_rules_route_failed_deployments_and_warnings_of_the_clusters(plan_
     assert patterns["ecs-events-complete-service-actions"] == {
         "source": ["aws.ecs"],
         "detail-type": ["ECS Service Action"],
-        "detail": {"eventType": ["WARN", "ERROR"]},
+        "detail": {"eventType": ["WARN", "WARNING", "ERROR"]},
         "resources": prefixes,
     }
+
+
+def test_alert_rules_route_the_newer_event_types(plan_example) -> None:
+    patterns = handler_patterns(plan_example("complete"))
+    clusters = [
+        "arn:aws:ecs:eu-west-1:111122223333:cluster/production",
+        "arn:aws:ecs:eu-west-1:111122223333:cluster/batch",
+    ]
+    assert patterns["ecs-events-complete-instance-health"]["detail"] == {
+        "overallStatus": ["IMPAIRED"],
+        "clusterArn": clusters,
+    }
+    assert patterns["ecs-events-complete-daemons"]["detail-type"] == [
+        "ECS Daemon Service Action",
+        "ECS Daemon Deployment State Change",
+    ]
+    assert patterns["ecs-events-complete-hooks"] == {
+        "source": ["aws.ecs"],
+        "detail-type": ["ECS Hook State Change"],
+    }
+
+
+def test_the_handler_reads_log_lines_only_from_the_groups_it_is_given(plan_example) -> None:
+    plan = plan_example("complete")
+    alerts = module_configuration(plan, "ecs_events", "alerts")
+    assert statement_resource_references(alerts, "data.aws_iam_policy_document.log_reader") == {
+        "ReadLastLogLines": {"local.log_stream_arns"},
+        "ReadLogConfiguration": {"constant"},
+    }
+    call = module_configuration(plan, "ecs_events")["module_calls"]["alerts"]["expressions"]
+    assert "var.alerts.last_log_lines.log_group_arns" in call["log_reader"]["references"]
 
 
 def test_key_policy_lets_eventbridge_and_logs_use_the_key(plan_example) -> None:

@@ -16,7 +16,11 @@ from localstack.services.events.event_rule_engine import EventPatternCompiler, E
 
 from tests.events import (
     container_instance_event,
+    daemon_action_event,
+    daemon_deployment_event,
     deployment_event,
+    hook_event,
+    instance_health_event,
     moved,
     service_action_event,
     task_event,
@@ -37,10 +41,13 @@ def in_cluster(event: dict[str, Any], cluster_arn: str) -> dict[str, Any]:
     cluster = cluster_arn.rsplit("/", 1)[1]
     if "clusterArn" in event["detail"]:
         event["detail"]["clusterArn"] = cluster_arn
-    event["resources"] = [
-        r.replace(":us-west-2:", ":eu-west-1:").replace("service/default/", f"service/{cluster}/")
-        for r in event["resources"]
-    ]
+    if "resources" in event:  # some newer event types carry none
+        event["resources"] = [
+            r.replace(":us-west-2:", ":eu-west-1:").replace(
+                "service/default/", f"service/{cluster}/"
+            )
+            for r in event["resources"]
+        ]
     return event
 
 
@@ -108,6 +115,49 @@ def test_service_action_rule_takes_warnings_and_errors_of_the_clusters(
 ) -> None:
     pattern = rule_patterns(plan_example("complete"))["service-actions"]
     assert matches(pattern, in_cluster(event, cluster)) is expected
+
+
+@pytest.mark.parametrize(
+    ("event", "cluster", "expected"),
+    [
+        (instance_health_event("IMPAIRED"), PRODUCTION, True),
+        (instance_health_event("OK", failing=()), PRODUCTION, False),
+        (instance_health_event("IMPAIRED"), ELSEWHERE, False),
+    ],
+)
+def test_instance_health_rule_takes_impaired_instances_of_the_clusters(
+    plan_example, event, cluster, expected
+) -> None:
+    pattern = rule_patterns(plan_example("complete"))["instance-health"]
+    assert matches(pattern, in_cluster(event, cluster)) is expected
+
+
+@pytest.mark.parametrize(
+    ("event", "cluster", "expected"),
+    [
+        (daemon_action_event("WARNING"), PRODUCTION, True),
+        (daemon_action_event("WARN"), PRODUCTION, True),
+        (daemon_deployment_event("DAEMON_DEPLOYMENT_ROLLBACK_FAILED"), PRODUCTION, True),
+        (daemon_deployment_event("DAEMON_DEPLOYMENT_COMPLETED"), PRODUCTION, False),
+        (daemon_action_event("WARNING"), ELSEWHERE, False),
+    ],
+)
+def test_daemon_rule_takes_warnings_and_errors_of_the_clusters(
+    plan_example, event, cluster, expected
+) -> None:
+    pattern = rule_patterns(plan_example("complete"))["daemons"]
+    assert matches(pattern, in_cluster(event, cluster)) is expected
+
+
+@pytest.mark.parametrize(
+    ("event", "expected"),
+    [(hook_event("FAILED"), True), (hook_event("SUCCEEDED"), True), (task_event(), False)],
+)
+def test_hook_rule_takes_every_hook_event_for_the_handler_to_judge(
+    plan_example, event, expected
+) -> None:
+    pattern = rule_patterns(plan_example("complete"))["hooks"]
+    assert matches(pattern, event) is expected
 
 
 def test_the_matcher_follows_eventbridge_on_arrays_of_objects() -> None:

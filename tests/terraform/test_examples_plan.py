@@ -22,11 +22,12 @@ PLANNED = {
         "aws_cloudwatch_metric_alarm": 1,
         "aws_sns_topic": 0,
     },
-    # complete adds alerts: a table, two rules, a topic, an alarm.
+    # complete adds alerts: a table, five rules (deployments, service actions, instance
+    # health, daemons, hooks), a topic, an alarm.
     "complete": {
         "aws_dynamodb_table": 3,
-        "aws_cloudwatch_event_rule": 3,
-        "aws_cloudwatch_event_target": 3,
+        "aws_cloudwatch_event_rule": 6,
+        "aws_cloudwatch_event_target": 6,
         "aws_cloudwatch_metric_alarm": 2,
         "aws_sns_topic": 1,
     },

@@ -37,6 +37,8 @@ ANY_RESOURCE = {
     # ecs:ListClusters has no resource type; ListTasks is held by the ecs:cluster condition.
     "ListClusters",
     "ListTasks",
+    # ecs:DescribeTaskDefinition has no resource type either (the alert's log reader).
+    "ReadLogConfiguration",
 }
 
 
@@ -194,3 +196,13 @@ def test_eventbridge_key_grant_has_no_condition_eventbridge_does_not_send(plan_e
         if ("Service", ["events.amazonaws.com"]) in s["principals"]
     ]
     assert statement["conditions"] == []
+
+
+def test_last_log_lines_are_read_only_in_the_topics_account_and_region(every_option: Plan) -> None:
+    reader = planned_statements(
+        every_option, "module.alerts[0].data.aws_iam_policy_document.log_reader[0]"
+    )
+    assert reader["ReadLastLogLines"]["actions"] == ["logs:GetLogEvents"]
+    assert reader["ReadLastLogLines"]["resources"] == [
+        "arn:aws:logs:eu-west-1:111122223333:log-group:*:log-stream:*"
+    ]

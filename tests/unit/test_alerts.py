@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -14,11 +15,24 @@ from ecs_events.alerts import (
     sns_message,
     task_alert,
 )
+from ecs_events.alerts.chat import chat_message
+from ecs_events.alerts.storm import Decision, with_held_back
 from ecs_events.config import AlertSettings
 from ecs_events.events import parse_event
 from ecs_events.state import task_record
-from tests.events import TASK_ARN, deployment_event, service_action_event, task_event
+from ecs_events.times import epoch_millis
+from tests.events import (
+    TASK_ARN,
+    daemon_action_event,
+    daemon_deployment_event,
+    deployment_event,
+    hook_event,
+    instance_health_event,
+    service_action_event,
+    task_event,
+)
 
+OOM_REASON = "OutOfMemoryError: Container killed due to memory usage"
 SETTINGS = AlertSettings(topic_arn="arn:aws:sns:us-west-2:111122223333:alerts", table_name="a")
 CONSOLE = (
     "https://us-west-2.console.aws.amazon.com/ecs/v2/clusters/default/tasks/"
@@ -49,7 +63,7 @@ def test_oom_kill_alert_says_what_where_why_and_links_the_task() -> None:
     assert "    reason:  OutOfMemoryError: Container killed due to memory usage" in alert.text
     assert "    meaning: killed for using more memory than its limit (OOM)" in alert.text
     assert "Started:   2026-11-20 03:14:25 UTC" in alert.text
-    assert "Stopped:   2026-11-20 03:30:31 UTC (ran 16m 6s)" in alert.text
+    assert "Stopped:   2026-11-20 03:30:31 UTC (ran 16m 06s)" in alert.text
     assert f"Task:      {CONSOLE}" in alert.text
 
 
@@ -266,3 +280,195 @@ def test_failure_metric_is_embedded_metric_format_by_cluster_family_and_stack() 
 )
 def test_other_exit_codes_are_explained_too(code: int, text: str) -> None:
     assert text in explain_exit(code)
+
+
+# --- failures in every shape --------------------------------------------------------
+
+
+def stopped_without_stop_code(reason: str | None, started: bool = False, **kwargs: Any):
+    """A STOPPED task as older events and some paths send it: no stopCode, containers
+    without exitCode or reason, perhaps never started."""
+    raw = task_event(version=6, last_status="STOPPED", **kwargs)
+    del raw["detail"]["stopCode"]
+    if reason is None:
+        del raw["detail"]["stoppedReason"]
+    else:
+        raw["detail"]["stoppedReason"] = reason
+    if not started:
+        for name in ("startedAt", "pullStartedAt", "pullStoppedAt"):
+            raw["detail"].pop(name)
+    event = parse_event(raw)
+    return task_alert(event, task_record(event, 30), SETTINGS)
+
+
+def test_task_failed_to_start_without_a_stop_code_is_a_start_failure() -> None:
+    alert = stopped_without_stop_code("Task failed to start", started=True)
+    assert alert is not None
+    assert alert.kind == "task_start_failure"
+    assert (
+        alert.subject == "ECS task billing-report failed to start: Task failed to start in default"
+    )
+    assert "Stopped:   -: Task failed to start" in alert.text
+
+
+def test_a_task_that_never_ran_and_was_not_stopped_on_purpose_is_a_start_failure() -> None:
+    alert = stopped_without_stop_code(None)
+    assert alert is not None
+    assert alert.kind == "task_start_failure"
+    assert "failed to start: no reason given" in alert.subject
+
+
+@pytest.mark.parametrize(
+    "reason",
+    ["Task stopped by user", "Scaling activity initiated by (deployment ecs-svc/1234567890)"],
+)
+def test_a_task_stopped_on_purpose_before_it_ran_does_not_alert(reason: str) -> None:
+    assert stopped_without_stop_code(reason) is None
+
+
+def test_spot_interruptions_are_their_own_trigger_and_off_by_default() -> None:
+    kwargs: dict[str, Any] = {"exit_code": 143, "stop_code": "SpotInterruption"}
+    assert stopped(**kwargs) is None
+    with_spot = AlertSettings(
+        topic_arn=SETTINGS.topic_arn, table_name="a", triggers=frozenset({"spot_interruption"})
+    )
+    alert = stopped(with_spot, **kwargs)
+    assert alert is not None
+    assert alert.kind == "spot_interruption"
+    assert alert.subject == "ECS task billing-report interrupted (SpotInterruption) in default"
+    assert "AWS reclaimed the Spot capacity" in alert.text
+
+
+def test_a_newer_stop_code_is_explained_where_known() -> None:
+    alert = stopped(exit_code=137, stop_code="InfrastructureHealth", stopped_reason="Host impaired")
+    assert alert is not None
+    assert "Stopped:   InfrastructureHealth: Host impaired" in alert.text
+    assert "the infrastructure it ran on was unhealthy" in alert.text
+
+
+def test_an_unknown_stop_code_passes_through_verbatim() -> None:
+    alert = stopped(exit_code=1, stop_code="SomethingEcsAddsNext", stopped_reason="New reason")
+    assert alert is not None
+    assert alert.document["stopCode"] == "SomethingEcsAddsNext"
+    assert "Stopped:   SomethingEcsAddsNext: New reason" in alert.text
+
+
+def new_type_alert(raw: dict[str, Any]):
+    return service_alert(parse_event(raw), SETTINGS)
+
+
+def test_an_impaired_instance_alerts_with_its_failing_checks_explained() -> None:
+    alert = new_type_alert(instance_health_event(failing=("CONTAINER_RUNTIME",)))
+    assert alert is not None
+    assert alert.kind == "instance_health"
+    assert (
+        alert.subject == "ECS container instance i-0123456789abcdef0 is IMPAIRED: CONTAINER_RUNTIME"
+    )
+    assert "Failing:   CONTAINER_RUNTIME: Docker daemon is unresponsive" in alert.text
+    assert "the container runtime (Docker or containerd) is not responding" in alert.text
+    assert alert.family == "instance/default"
+    assert "None" not in alert.text  # capacityProviderName and statusReason were null
+
+
+def test_a_healthy_instance_does_not_alert() -> None:
+    assert new_type_alert(instance_health_event("OK", failing=())) is None
+
+
+@pytest.mark.parametrize("event_type", ["WARNING", "WARN", "ERROR"])
+def test_a_daemon_task_that_cannot_start_alerts_whether_it_says_warn_or_warning(
+    event_type: str,
+) -> None:
+    alert = new_type_alert(daemon_action_event(event_type=event_type))
+    assert alert is not None
+    assert alert.kind == "daemon_failure"
+    assert alert.severity == ("ERROR" if event_type == "ERROR" else "WARN")
+    assert alert.subject == "ECS daemon node-exporter could not start a task (TASK_FAILED_TO_RUN)"
+    assert "never reached RUNNING" in alert.text
+
+
+def test_a_failed_daemon_deployment_without_resources_alerts() -> None:
+    raw = daemon_deployment_event("DAEMON_DEPLOYMENT_ROLLBACK_FAILED")
+    assert "resources" not in raw
+    alert = new_type_alert(raw)
+    assert alert is not None
+    assert alert.subject == "ECS daemon node-exporter deployment rollback failed"
+    assert alert.document["daemonDeploymentArn"].endswith("/deployment/d-0a1b2c3d")
+
+
+def test_a_completed_daemon_deployment_does_not_alert() -> None:
+    assert new_type_alert(daemon_deployment_event("DAEMON_DEPLOYMENT_COMPLETED")) is None
+
+
+@pytest.mark.parametrize(("status", "headline"), [("FAILED", "failed"), ("TIMED_OUT", "timed out")])
+def test_a_failing_deployment_hook_alerts(status: str, headline: str) -> None:
+    alert = new_type_alert(hook_event(status))
+    assert alert is not None
+    assert alert.kind == "hook_failure"
+    assert alert.subject == f"ECS service web deployment hook {headline}"
+    assert "Hook:      hook-0a1b2c3d at POST_TEST_TRAFFIC_SHIFT" in alert.text
+
+
+@pytest.mark.parametrize("status", ["IN_PROGRESS", "SUCCEEDED", "AWAITING_ACTION"])
+def test_a_hook_that_is_not_failing_does_not_alert(status: str) -> None:
+    assert new_type_alert(hook_event(status)) is None
+
+
+def test_one_event_id_reused_across_detail_types_gives_two_alert_keys() -> None:
+    deployment, hook = deployment_event(), hook_event()
+    hook["id"] = deployment["id"]
+    keys = {new_type_alert(deployment).key, new_type_alert(hook).key}  # type: ignore[union-attr]
+    assert len(keys) == 2
+
+
+def test_a_service_action_that_says_warning_alerts_as_warn() -> None:
+    alert = new_type_alert(service_action_event(event_type="WARNING"))
+    assert alert is not None
+    assert alert.severity == "WARN"
+
+
+def test_nine_fractional_digits_are_read_to_the_millisecond() -> None:
+    assert epoch_millis("2026-11-20T03:15:02.123456789Z") == 1_795_144_502_123
+
+
+# --- where people read alerts ---------------------------------------------------------
+
+
+def test_chat_form_follows_the_q_developer_custom_notification_schema() -> None:
+    alert = stopped(exit_code=137, container_reason=OOM_REASON)
+    assert alert is not None
+    chat = chat_message(alert)
+    assert (chat["version"], chat["source"]) == ("1.0", "custom")
+    assert chat["content"]["textType"] == "client-markdown"
+    assert chat["content"]["title"].endswith(alert.subject)
+    assert "• *report:* exit 137 (OutOfMemoryError" in chat["content"]["description"]
+    assert chat["content"]["nextSteps"] == [f"<{CONSOLE}|Task in the ECS console>"]
+    assert chat["metadata"]["threadId"] == "default/billing-report"
+    assert chat["metadata"]["relatedResources"] == [TASK_ARN]
+
+
+def test_https_subscribers_get_the_chat_form_and_the_rest_keep_text_and_facts() -> None:
+    alert = stopped(exit_code=1)
+    assert alert is not None
+    message = json.loads(sns_message(alert, chat=True)["Message"])
+    assert json.loads(message["https"])["source"] == "custom"
+    assert json.loads(message["http"])["taskArn"] == TASK_ARN
+    assert json.loads(message["sqs"])["taskArn"] == TASK_ARN
+    assert message["email"] == alert.text
+
+
+def test_without_the_chat_form_https_gets_the_facts() -> None:
+    alert = stopped(exit_code=1)
+    assert alert is not None
+    message = json.loads(sns_message(alert, chat=False)["Message"])
+    assert json.loads(message["https"])["taskArn"] == TASK_ARN
+
+
+def test_a_held_back_count_keeps_the_subject_within_the_sns_limit() -> None:
+    alert = stopped(exit_code=1)
+    assert alert is not None
+    long = replace(alert, subject="x" * 100)
+    counted = with_held_back(long, Decision(send=True, held_back=23, since=1_795_144_520))
+    assert len(counted.subject) <= 100
+    assert counted.subject.endswith("... (+23 more)")
+    assert "and 23 more since 2026-11-20 03:15:20 UTC" in counted.text
+    assert "and 23 more since" in chat_message(counted)["content"]["description"]

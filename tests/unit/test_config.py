@@ -32,7 +32,8 @@ def test_alerts_are_off_and_defaults_apply_when_unset() -> None:
     settings = Settings.from_env({})
     assert settings.alerts.enabled is False
     assert settings.retention_days == 90
-    assert settings.alerts.triggers == set(ALERT_TRIGGERS)
+    # Every trigger but Spot interruptions, which are not application failures.
+    assert settings.alerts.triggers == set(ALERT_TRIGGERS) - {"spot_interruption"}
     assert settings.alerts.exit_codes == {1, 137, 139, 255}
 
 
@@ -57,3 +58,23 @@ def test_bad_alert_settings_are_clear_configuration_errors(env: dict, message: s
 def test_bad_retention_is_a_clear_configuration_error(raw: str, message: str) -> None:
     with pytest.raises(ConfigurationError, match=message):
         Settings.from_env({"RETENTION_DAYS": raw})
+
+
+def test_storm_window_log_lines_and_chat_form_are_read_from_the_environment() -> None:
+    alerts = Settings.from_env(
+        {
+            "ALERT_STORM_WINDOW_SECONDS": "0",
+            "ALERT_LOG_LINES": "500",
+            "ALERT_LOG_TIMEOUT_MS": "1500",
+            "ALERT_CHAT_FORMAT": "off",
+        }
+    ).alerts
+    assert alerts.storm_window_seconds == 0
+    assert alerts.log_lines == 50  # capped: more would not be read at a glance
+    assert alerts.log_timeout_seconds == 1.5
+    assert alerts.chat is False
+
+
+def test_storm_window_log_lines_and_chat_form_default_on() -> None:
+    alerts = Settings.from_env({}).alerts
+    assert (alerts.storm_window_seconds, alerts.log_lines, alerts.chat) == (900, 10, True)

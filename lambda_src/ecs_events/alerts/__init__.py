@@ -7,12 +7,13 @@ render: subject, text, JSON and the SNS message; send: each alert once (claim, p
 from .classify import classify_task, service_alert, task_alert
 from .explain import explain_exit, explain_reason
 from .render import Alert, failure_metric, sns_message
-from .send import ALERT_KEY, ALREADY_SENT, CLAIMED, SENT, AlertSender
+from .send import ALERT_KEY, ALREADY_SENT, CLAIMED, HELD_BACK, SENT, AlertSender
 
 __all__ = [
     "ALERT_KEY",
     "ALREADY_SENT",
     "CLAIMED",
+    "HELD_BACK",
     "SENT",
     "Alert",
     "AlertSender",

@@ -85,3 +85,51 @@ def container_meaning(container: dict[str, Any]) -> str | None:
     if isinstance(code, int):
         return explain_exit(code, reason)
     return explain_reason(reason)
+
+
+# Stop codes, including ones ECS added after the first six; an unknown code is shown as
+# it is, and EssentialContainerExited needs no words beyond its own reason.
+# https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Task.html (stopCode)
+STOP_CODES = {
+    "TaskFailedToStart": "the task never got all its containers running",
+    "UserInitiated": "someone (or something) called StopTask",
+    "ServiceSchedulerInitiated": "the service scheduler stopped it (deployment, scale-in, "
+    "or a failed health check)",
+    "SpotInterruption": "AWS reclaimed the Spot capacity it ran on",
+    "TerminationNotice": "the instance it ran on received a termination notice",
+    "InfrastructureHealth": "ECS stopped it because the infrastructure it ran on was "
+    "unhealthy: not the application's fault, but check the capacity provider",
+}
+# Spot capacity taken back: expected, not an application failure.
+SPOT_STOP_CODES = ("SpotInterruption", "TerminationNotice")
+TASK_FAILED_TO_START = "Task failed to start"
+
+# Container instance health checks.
+# https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_container_instance_health_events.html
+HEALTH_CHECKS = {
+    "CONTAINER_RUNTIME": "the container runtime (Docker or containerd) is not responding: "
+    "tasks on this instance cannot start or stop",
+    "AGENT_CONNECTIVITY": "the ECS agent lost its connection to the ECS control plane: "
+    "no new tasks are placed here until it reconnects",
+    "ACCELERATED_COMPUTE": "an accelerated compute device (GPU) is impaired",
+    "DAEMON": "a required daemon task on the instance failed",
+}
+# Daemon task start failures.
+# https://docs.aws.amazon.com/AmazonECS/latest/developerguide/managed-daemons-events.html
+DAEMON_FAILURES = {
+    "TASK_FAILED_TO_RUN": "the daemon task was created but never reached RUNNING: check "
+    "the image pull, the container health check and essential container exits",
+    "TASK_CREATION_FAILED": "the daemon task could not be created on the instance: "
+    "usually not enough CPU, memory or other resources left on it",
+}
+# Deployment lifecycle hooks.
+# https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentLifecycleHookDetail.html
+HOOK_FAILURES = {
+    "FAILED": "the hook returned FAILED (or its function failed), so ECS rolls the deployment back",
+    "TIMED_OUT": "the hook did not finish in time, so ECS took its timeout action "
+    "(CONTINUE or ROLLBACK)",
+}
+
+
+def explain_stop_code(code: str) -> str | None:
+    return STOP_CODES.get(code)

@@ -4,13 +4,20 @@ message that carries both, and the failure metric line."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..config import DEPLOYMENT_FAILURE, TASK_START_FAILURE, AlertSettings
+from ..config import DEPLOYMENT_FAILURE, SPOT_INTERRUPTION, TASK_START_FAILURE, AlertSettings
 from ..events import EcsEvent
-from .explain import PLACEMENT_REASONS, container_meaning, explain_reason, is_failing_exit
+from ..times import format_clock, format_duration, format_iso
+from .chat import chat_message
+from .explain import (
+    PLACEMENT_REASONS,
+    container_meaning,
+    explain_reason,
+    explain_stop_code,
+    is_failing_exit,
+)
 
 # SNS limits a subject to 100 printable ASCII characters.
 _SUBJECT_LIMIT = 100
@@ -18,15 +25,24 @@ _SUBJECT_LIMIT = 100
 
 @dataclass(frozen=True)
 class Alert:
-    key: str  # what makes it "the same alert": a task ARN, or an event id
+    key: str  # what makes it "the same alert": a task ARN, or "<detail-type>/<event id>"
     kind: str  # one of the triggers in config
     severity: str
     subject: str
     text: str
     document: dict[str, Any]  # the same facts for machines
     cluster: str
-    family: str  # task definition family, or "service/<name>" for service alerts
+    family: str  # task definition family, or "service/<name>", "daemon/<name>", ...
     attributes: dict[str, str] = field(default_factory=dict)
+    # What failures of one family have in common when they are "the same" (storms).
+    reason: str = ""
+    # For the chat form: the headline, the key facts, what to do, where to look.
+    headline: str = ""
+    facts: tuple[tuple[str, str], ...] = ()
+    advice: str = ""
+    links: tuple[tuple[str, str], ...] = ()
+    # Paragraphs added after rendering (storm count, last log lines): first line, then body.
+    notes: tuple[str, ...] = ()
 
 
 def render_task(
@@ -52,8 +68,10 @@ def render_task(
     created = record.get("createdAt")
 
     if kind == TASK_START_FAILURE:
-        cause = _first_reason(failing) or reason
+        cause = _first_reason(failing) or reason or "no reason given"
         headline = f"failed to start: {_short_reason(cause)}"
+    elif kind == SPOT_INTERRUPTION:
+        headline = f"interrupted ({record.get('stopCode')})"
     else:
         worst = failing[0]
         headline = f"{worst.get('name')} exited {worst.get('exitCode')}"
@@ -67,7 +85,7 @@ def render_task(
     lines.append(f"Cluster:   {cluster}   Account: {event.account}   Region: {event.region}")
     stop_code = record.get("stopCode", "")
     lines.append(f"Stopped:   {stop_code or '-'}: {reason or '-'}")
-    meaning = explain_reason(reason)
+    meaning = explain_reason(reason) or explain_stop_code(str(stop_code))
     if meaning:
         lines.append(f"           {meaning}")
     lines += ["", "Containers:"]
@@ -75,11 +93,11 @@ def render_task(
         lines += _container_lines(container)
     lines.append("")
     if started:
-        lines.append(f"Started:   {_clock(started)}")
+        lines.append(f"Started:   {format_clock(started)}")
     if stopped:
         ran_from = started or created
-        span = f" ({'ran' if started else 'failed after'} {_duration(stopped - ran_from)})"
-        lines.append(f"Stopped:   {_clock(stopped)}{span if ran_from else ''}")
+        span = f" ({'ran' if started else 'failed after'} {format_duration(stopped - ran_from)})"
+        lines.append(f"Stopped:   {format_clock(stopped)}{span if ran_from else ''}")
     console = _console(event.region, task_arn, f"clusters/{cluster}/tasks/{task_id}/configuration")
     lines.append(f"Task:      {console}")
 
@@ -106,8 +124,8 @@ def render_task(
             }
             for c in containers
         ],
-        "startedAt": _iso(started),
-        "stoppedAt": _iso(stopped),
+        "startedAt": format_iso(started),
+        "stoppedAt": format_iso(stopped),
         "consoleUrl": console,
         "eventId": event.id,
     }
@@ -121,6 +139,16 @@ def render_task(
         cluster=cluster,
         family=family,
         attributes=_attributes(event, cluster, family, "ERROR", kind),
+        reason=headline,
+        headline=f"Task {record.get('taskDefinition', task_id)} {headline}",
+        facts=(
+            ("Cluster", cluster),
+            ("Group", where or "-"),
+            ("Stopped", f"{stop_code or '-'}: {reason or '-'}"),
+            *((str(c.get("name", "?")), _container_status(c)) for c in containers),
+        ),
+        advice=meaning or next(filter(None, map(container_meaning, failing)), "") or "",
+        links=(("Task in the ECS console", console),),
     )
 
 
@@ -129,8 +157,8 @@ def render_service(
 ) -> Alert:
     detail = event.detail
     name = str(detail.get("eventName", ""))
-    severity = str(detail.get("eventType", "ERROR"))
-    reason = str(detail.get("reason", ""))
+    severity = severity_of(detail)
+    reason = str(detail.get("reason") or "")
     if kind == DEPLOYMENT_FAILURE:
         headline = "deployment failed"
         meaning = "the deployment circuit breaker rolled back or stopped the deployment"
@@ -170,7 +198,7 @@ def render_service(
     }
     family = f"service/{service}" if service else "service"
     return Alert(
-        key=event.id,
+        key=event_key(event),
         kind=kind,
         severity=severity,
         subject=subject,
@@ -179,7 +207,119 @@ def render_service(
         cluster=cluster,
         family=family,
         attributes=_attributes(event, cluster, family, severity, kind),
+        reason=f"{name} {reason}",
+        headline=f"Service {service or service_arn} {headline}",
+        facts=(("Cluster", cluster or "-"), ("Event", f"{name} ({severity})"), ("Reason", reason)),
+        advice=meaning,
+        links=(("Service in the ECS console", console),) if cluster and service else (),
     )
+
+
+def event_key(event: EcsEvent) -> str:
+    """Events without a version are the same alert when detail-type and id match: AWS's
+    own examples reuse one id across types, so the id alone is not enough."""
+    return f"{event.detail_type}/{event.id}"
+
+
+def severity_of(detail: dict[str, Any]) -> str:
+    """ERROR or WARN: service actions say WARN, the newer types WARNING."""
+    value = str(detail.get("eventType") or "ERROR").upper()
+    return "WARN" if value == "WARNING" else value
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What an alert about a non-task event says, before it is laid out."""
+
+    kind: str
+    what: str  # "Container instance i-0123 in default"
+    headline: str  # "is IMPAIRED: CONTAINER_RUNTIME"
+    cluster: str
+    family: str
+    severity: str
+    reason: str
+    meaning: str
+    rows: tuple[tuple[str, str], ...]
+    console: str | None
+    document: dict[str, Any]
+
+
+def render_event(event: EcsEvent, facts: Facts) -> Alert:
+    """Instance health, daemon and hook alerts: one layout, the same quality as tasks."""
+    subject = _subject(f"ECS {facts.what} {facts.headline}")
+    lines = [f"{facts.what[0].upper()}{facts.what[1:]} {facts.headline}.", ""]
+    # Labels in one column, as wide as the task alert's ("Cluster:   ").
+    width = max(11, *(len(label) + 2 for label, _ in facts.rows))
+    for label, value in facts.rows:
+        lines.append(f"{label + ':':<{width}}{value}")
+    lines.append(
+        f"{'Cluster:':<{width}}{facts.cluster or '-'}   Account: {event.account}   "
+        f"Region: {event.region}"
+    )
+    if facts.meaning:
+        lines += ["", facts.meaning]
+    lines += ["", f"{'At:':<{width}}{event.time}"]
+    if facts.console:
+        lines.append(f"{'Console:':<{width}}{facts.console}")
+    document = {
+        "kind": facts.kind,
+        "severity": facts.severity,
+        "summary": subject,
+        "account": event.account,
+        "region": event.region,
+        "cluster": facts.cluster or None,
+        **facts.document,
+        "meaning": facts.meaning or None,
+        "consoleUrl": facts.console,
+        "eventId": event.id,
+        "detailType": event.detail_type,
+        "time": event.time,
+    }
+    return Alert(
+        key=event_key(event),
+        kind=facts.kind,
+        severity=facts.severity,
+        subject=subject,
+        text="\n".join(lines) + "\n",
+        document=document,
+        cluster=facts.cluster,
+        family=facts.family,
+        attributes=_attributes(event, facts.cluster, facts.family, facts.severity, facts.kind),
+        reason=facts.reason,
+        headline=f"{facts.what[0].upper()}{facts.what[1:]} {facts.headline}",
+        facts=(("Cluster", facts.cluster or "-"), *facts.rows),
+        advice=facts.meaning,
+        links=(("ECS console", facts.console),) if facts.console else (),
+    )
+
+
+def console_url(region: str, arn: str, path: str) -> str:
+    return _console(region, arn, path)
+
+
+def with_note(alert: Alert, note: str, fields: dict[str, Any], subject_suffix: str = "") -> Alert:
+    """The alert with a paragraph added (last log lines, a storm count) and its facts."""
+    subject = alert.subject
+    if subject_suffix:
+        room = _SUBJECT_LIMIT - len(subject_suffix)
+        subject = (
+            subject if len(subject) <= room else subject[: room - 3] + "..."
+        ) + subject_suffix
+    return replace(
+        alert,
+        subject=subject,
+        text=alert.text + "\n" + note.rstrip("\n") + "\n",
+        document={**alert.document, **fields, "summary": subject},
+        notes=(*alert.notes, note),
+    )
+
+
+def _container_status(container: dict[str, Any]) -> str:
+    code = container.get("exitCode")
+    status = f"exit {code}" if code is not None else str(container.get("lastStatus", "?"))
+    if container.get("reason"):
+        status += f" ({container['reason']})"
+    return status
 
 
 def _container_lines(container: dict[str, Any]) -> list[str]:
@@ -236,27 +376,9 @@ def _console(region: str, arn: str, path: str) -> str:
     return f"https://{region}.{domain}/ecs/v2/{path}?region={region}"
 
 
-def _clock(millis: int) -> str:
-    return datetime.fromtimestamp(millis / 1000, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-
-
-def _iso(millis: object) -> str | None:
-    if not isinstance(millis, int):
-        return None
-    return datetime.fromtimestamp(millis / 1000, UTC).isoformat(timespec="milliseconds")
-
-
-def _duration(millis: int) -> str:
-    seconds = max(0, int(millis // 1000))
-    hours, rest = divmod(seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    if hours:
-        return f"{hours}h {minutes}m {seconds}s"
-    return f"{minutes}m {seconds}s" if minutes else f"{seconds}s"
-
-
-def sns_message(alert: Alert) -> dict[str, Any]:
-    """PublishInput: plain text for people (email), JSON for machines (SQS, Lambda, HTTP)."""
+def sns_message(alert: Alert, chat: bool = False) -> dict[str, Any]:
+    """PublishInput: plain text for people (email), JSON for machines (SQS, Lambda, HTTP),
+    and with `chat`, the chat form for HTTPS (Amazon Q Developer in chat applications)."""
     machine = json.dumps(alert.document, default=str)
     message = {
         "default": alert.text,
@@ -265,7 +387,7 @@ def sns_message(alert: Alert) -> dict[str, Any]:
         "sqs": machine,
         "lambda": machine,
         "http": machine,
-        "https": machine,
+        "https": json.dumps(chat_message(alert)) if chat else machine,
         "firehose": machine,
     }
     return {

@@ -18,12 +18,16 @@ from botocore.exceptions import ClientError
 
 from ..config import AlertSettings
 from ..logs import LOGGER
+from .last_words import LogReader
 from .render import Alert, failure_metric, sns_message
+from .storm import StormGate, with_held_back
 
 ALERT_KEY = "alertKey"
 SENT = "sent"
 CLAIMED = "claimed"
 ALREADY_SENT = "already sent"
+# Claimed and counted, but inside a storm window: the next alert after it says so.
+HELD_BACK = "held back"
 # How long the alerts table remembers a sent alert.
 _REMEMBER_SECONDS = 30 * 86400
 
@@ -44,19 +48,29 @@ class AlertSender:
         self.sns = sns
         self.clock = clock
         self.metrics_out = metrics_out or _print_line
+        self.storm = StormGate(dynamodb, settings.table_name or "", settings.storm_window_seconds)
+        self.log_reader = LogReader(settings)
 
     def send_once(self, alert: Alert) -> str:
-        """SENT, or ALREADY_SENT when this alert was sent (or is being sent) before.
+        """SENT, ALREADY_SENT when this alert was sent (or is being sent) before, or
+        HELD_BACK when a storm window holds its message (it is counted all the same).
         Raises when the publish fails, after giving the claim back, so a retry sends it."""
         now = int(self.clock())
         key = {ALERT_KEY: {"S": alert.key}}
         if not self._claim(alert, now):
             return ALREADY_SENT
-        try:
-            self.sns.publish(TopicArn=self.settings.topic_arn, **sns_message(alert))
-        except Exception:
-            self._release(key, now)
-            raise
+        storm = self.storm.admit(alert, now)
+        if storm.send:
+            try:
+                self.sns.publish(
+                    TopicArn=self.settings.topic_arn,
+                    **sns_message(
+                        self.log_reader.add_to(with_held_back(alert, storm)), self.settings.chat
+                    ),
+                )
+            except Exception:
+                self._release(key, now)
+                raise
         self.metrics_out(failure_metric(alert, self.settings, now))
         try:
             self.dynamodb.update_item(
@@ -73,7 +87,7 @@ class AlertSender:
                 "alert sent but not marked sent",
                 extra={"alertKey": alert.key, "reason": str(error)},
             )
-        return SENT
+        return SENT if storm.send else HELD_BACK
 
     def _claim(self, alert: Alert, now: int) -> bool:
         try:
