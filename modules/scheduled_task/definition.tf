@@ -159,7 +159,7 @@ locals {
     }
     DescribeExitFailure = {
       kind    = "ContainerExitedNonZero"
-      what    = "States.Format('container ${var.task.essential_container_name} exited with code {}', $.stopped.exitCodes[0])"
+      what    = "States.Format('container ${var.task.essential_container_name} exited with code {}', $.essential.ExitCode)"
       detail  = "$.stopped.reason"
       task    = local.task_link
       release = true
@@ -170,6 +170,13 @@ locals {
       detail  = "States.Format('StopTask sent to {}', $.watch.taskArn)"
       task    = local.task_link
       release = false
+    }
+    DescribeTaskGone = {
+      kind    = "TaskNotFound"
+      what    = "ECS no longer knows the task the run started"
+      detail  = "DescribeTasks returned no task for it"
+      task    = local.task_link
+      release = true
     }
     DescribeAbandoned = {
       kind    = "TaskNotWatchable"
@@ -296,7 +303,7 @@ locals {
         # Values that start with $ or States. are paths or intrinsic functions, others text.
         { for key in ["what", "detail"] : (can(regex("^(\\$|States\\.)", failure[key])) ? "${key}.$" : key) => failure[key] },
         failure.task == null ? {} : { "task.$" = failure.task },
-        state == "DescribeExitFailure" ? { "exitCode.$" = "$.stopped.exitCodes[0]" } : {},
+        state == "DescribeExitFailure" ? { "exitCode.$" = "$.essential.ExitCode" } : {},
       )
       ResultPath = "$.failure"
       Next       = "ExplainFailure"
@@ -651,7 +658,7 @@ locals {
           Cluster   = var.task.cluster_arn
           "Tasks.$" = "States.Array($.watch.taskArn)"
         }
-        ResultSelector = { "tasks.$" = "$.Tasks" }
+        ResultSelector = { "tasks.$" = "$.Tasks", "lastStatuses.$" = "$.Tasks[*].LastStatus" }
         ResultPath     = "$.described"
         Retry          = [local.ecs_retry]
         Catch          = [{ ErrorEquals = ["States.ALL"], ResultPath = "$.error", Next = "StopAbandonedTask" }]
@@ -660,8 +667,8 @@ locals {
       IsTaskStopped = {
         Type = "Choice"
         Choices = [
-          { Variable = "$.described.tasks[0]", IsPresent = false, Next = "ReadStoppedTask" },
-          { Variable = "$.described.tasks[0].LastStatus", StringEquals = "STOPPED", Next = "ReadStoppedTask" },
+          { Variable = "$.described.lastStatuses[0]", IsPresent = false, Next = "DescribeTaskGone" },
+          { Variable = "$.described.lastStatuses[0]", StringEquals = "STOPPED", Next = "ReadStoppedTask" },
         ]
         Default = "CountTaskPoll"
       }
@@ -707,10 +714,10 @@ locals {
       ReadStoppedTask = {
         Type = "Pass"
         Parameters = {
-          # Indefinite paths: an empty list when the container never reported an exit code.
-          "exitCodes.$" = "$.described.tasks[*].Containers[?(@.Name == '${var.task.essential_container_name}')].ExitCode"
-          "reasons.$"   = "$.described.tasks[*].StoppedReason"
-          reason        = "-"
+          # Indefinite paths: lists, empty when the task carries no such value.
+          "containers.$" = "$.described.tasks[*].Containers[?(@.Name == '${var.task.essential_container_name}')]"
+          "reasons.$"    = "$.described.tasks[*].StoppedReason"
+          reason         = "-"
         }
         ResultPath = "$.stopped"
         Next       = "HasStoppedReason"
@@ -718,22 +725,34 @@ locals {
       HasStoppedReason = {
         Type    = "Choice"
         Choices = [{ Variable = "$.stopped.reasons[0]", IsPresent = true, Next = "KeepStoppedReason" }]
-        Default = "HasExitCode"
+        Default = "HasEssentialContainer"
       }
       KeepStoppedReason = {
         Type       = "Pass"
-        Parameters = { "exitCodes.$" = "$.stopped.exitCodes", "reason.$" = "$.stopped.reasons[0]" }
+        Parameters = { "containers.$" = "$.stopped.containers", "reason.$" = "$.stopped.reasons[0]" }
         ResultPath = "$.stopped"
+        Next       = "HasEssentialContainer"
+      }
+      HasEssentialContainer = {
+        Type    = "Choice"
+        Choices = [{ Variable = "$.stopped.containers[0]", IsPresent = true, Next = "PickEssentialContainer" }]
+        Default = "DescribeStartFailure"
+      }
+      PickEssentialContainer = {
+        Type       = "Pass"
+        InputPath  = "$.stopped.containers[0]"
+        ResultPath = "$.essential"
         Next       = "HasExitCode"
       }
+      # No exit code: the container never ran (image pull, secrets, placement after start).
       HasExitCode = {
         Type    = "Choice"
-        Choices = [{ Variable = "$.stopped.exitCodes[0]", IsPresent = true, Next = "CheckExitCode" }]
+        Choices = [{ Variable = "$.essential.ExitCode", IsPresent = true, Next = "CheckExitCode" }]
         Default = "DescribeStartFailure"
       }
       CheckExitCode = {
         Type    = "Choice"
-        Choices = [{ Variable = "$.stopped.exitCodes[0]", NumericEquals = 0, Next = "RecordSuccess" }]
+        Choices = [{ Variable = "$.essential.ExitCode", NumericEquals = 0, Next = "RecordSuccess" }]
         Default = "DescribeExitFailure"
       }
       RecordSuccess = {
