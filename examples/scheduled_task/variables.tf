@@ -70,3 +70,14 @@ variable "overlap" {
     error_message = "Set overlap.policy to \"skip\" or \"wait\"."
   }
 }
+
+variable "max_run_seconds" {
+  description = "Longest the nightly report may run before it is stopped and alerted on."
+  type        = number
+  default     = 7200
+
+  validation {
+    condition     = var.max_run_seconds >= 60
+    error_message = "Set max_run_seconds to 60 or more seconds."
+  }
+}

@@ -634,3 +634,30 @@ def test_with_the_wait_policy_a_run_starts_once_the_previous_task_stops(
         wait_until(lambda: job.lease().get("ownerExecutionArn") == second, lambda: job.lease())
 
         assert len(job.tasks()) == 1
+
+
+# --- a run over its budget ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def planned_short_budget(terraform_sources: Path) -> Plan:
+    # The shortest budget the module admits, polled twice.
+    return plan_with(terraform_sources, {"task_poll_seconds": 30, "max_run_seconds": 60})
+
+
+@pytest.mark.slow
+def test_a_run_over_its_budget_stops_its_task_alerts_and_keeps_the_lease_until_it_stops(
+    planned_short_budget: Plan,
+) -> None:
+    with running(planned_short_budget) as job:
+        execution = job.start()
+        wait_until(lambda: len(job.tasks()) == 1)
+        task = job.tasks()[0]
+        wait_until(lambda: is_done(job, execution), timeout=120)
+
+        described = job.sfn.describe_execution(executionArn=execution)
+        assert (described["status"], described.get("error")) == ("FAILED", "RunTimedOut")
+        assert job.tasks() == []  # StopTask was sent
+        [(subject, _)] = job.published(job.alert_topic_arn)
+        assert subject == f"Scheduled job {job.name} failed (RunTimedOut)"
+        assert job.lease()["taskArn"] == task  # kept: the next run checks the task has stopped

@@ -223,3 +223,12 @@ def test_no_state_machine_statement_grants_a_wildcard_action(plan: Plan) -> None
 
     assert actions, "no statements found"
     assert not [a for a in actions if "*" in a]
+
+
+def test_a_run_over_its_budget_stops_its_task_and_keeps_the_lease(plan: Plan) -> None:
+    states = json.loads(plan.one("aws_sfn_state_machine").values["definition"])["States"]
+
+    assert states["IsRunOutOfTime"]["Choices"][0]["Next"] == "StopTimedOutTask"
+    assert states["StopTimedOutTask"]["Resource"] == "arn:aws:states:::aws-sdk:ecs:stopTask"
+    assert states["StopTimedOutTask"]["Next"] == "DescribeTimeout"
+    assert states["DescribeTimeout"]["Parameters"]["release"] is False
