@@ -129,6 +129,17 @@ resource "aws_sfn_state_machine" "this" {
 
   # CreateStateMachine checks that the role may deliver logs, so that policy must exist first.
   depends_on = [aws_iam_role_policy.state_machine_logging]
+
+  lifecycle {
+    precondition {
+      # A STANDARD execution's history holds at most 25,000 events
+      # (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html); past it the
+      # execution fails and can neither stop its task nor alert. One task poll writes about 13
+      # events, one lease-wait attempt about 25, the rest of a run under 200.
+      condition     = 13 * local.max_task_polls + 25 * local.lease_wait_attempts <= 24000
+      error_message = "max_run_seconds / task_poll_seconds (${local.max_task_polls} polls) and overlap.wait_seconds / overlap.poll_seconds (${local.lease_wait_attempts} attempts) would outgrow Step Functions' 25,000-event execution history: raise task_poll_seconds to at least ${ceil(13 * var.max_run_seconds / (24000 - 25 * local.lease_wait_attempts))} or overlap.poll_seconds."
+    }
+  }
 }
 
 # Triggers Scheduler could not deliver: encrypted, TLS only, alarmed (the house DLQ).

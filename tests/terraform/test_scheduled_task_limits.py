@@ -37,6 +37,7 @@ module "{alias}" {{
   providers = {{ aws = aws.{alias} }}
 
   name                         = var.name
+  max_run_seconds              = var.max_run_seconds
   iam_role_path                = "/scheduled-jobs/"
   iam_permissions_boundary_arn = "{boundary}"
   schedule                     = {{ expression = var.expression, time_zone = var.time_zone }}
@@ -62,6 +63,10 @@ variable "expression" {
 variable "time_zone" {
   type    = string
   default = "Europe/Berlin"
+}
+variable "max_run_seconds" {
+  type    = number
+  default = 3600
 }
 variable "with_network" {
   type    = bool
@@ -145,8 +150,18 @@ def test_every_role_gets_the_path_and_the_permissions_boundary(longest: Plan) ->
         ({"time_zone": "Europe/Berln"}, "to an IANA time zone name"),
         ({"with_network": False}, "Fargate tasks use the awsvpc network mode"),
         ({"expression": "cron(0 3 1 * ? *)"}, "set missed_run.interval_seconds"),
+        # Three days polled every minute: 4320 polls, past the execution history's 25,000 events.
+        ({"max_run_seconds": 259200}, "raise task_poll_seconds to at least"),
     ],
-    ids=["cron-five-fields", "rate-unit", "no-form", "time-zone", "fargate-network", "interval"],
+    ids=[
+        "cron-five-fields",
+        "rate-unit",
+        "no-form",
+        "time-zone",
+        "fargate-network",
+        "interval",
+        "history",
+    ],
 )
 def test_inputs_aws_would_refuse_or_misread_are_refused_at_plan(
     two_regions: Workspace, variables: dict[str, Any], expected: str
