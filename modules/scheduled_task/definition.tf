@@ -310,6 +310,50 @@ locals {
     }
   }
 
+  # Reading a task: the previous owner's (a contender checks it has stopped) and the run's own.
+  describe_task_states = {
+    for state, use in {
+      DescribeOwnerTask = { task = "$.current.Item.taskArn.S", result = "$.ownerTask", next = "IsOwnerTaskStopped", error = "$.ownerTaskError", on_error = "LeaseHeld" }
+      DescribeTask      = { task = "$.watch.taskArn", result = "$.described", next = "IsTaskStopped", error = "$.error", on_error = "StopAbandonedTask" }
+    } :
+    state => {
+      Type     = "Task"
+      Resource = "arn:aws:states:::aws-sdk:ecs:describeTasks"
+      Parameters = {
+        Cluster   = var.task.cluster_arn
+        "Tasks.$" = "States.Array(${use.task})"
+      }
+      ResultSelector = { "tasks.$" = "$.Tasks", "lastStatuses.$" = "$.Tasks[*].LastStatus" }
+      ResultPath     = use.result
+      Retry          = [local.ecs_retry]
+      # A contender that cannot ask keeps away from the task (not knowing is not "stopped");
+      # a run that cannot watch its task stops it.
+      Catch = [{ ErrorEquals = ["States.ALL"], ResultPath = use.error, Next = use.on_error }]
+      Next  = use.next
+    }
+  }
+
+  # Every path that gives up on a task stops it first; the lease stays until it has stopped.
+  stop_task_states = {
+    for state, use in {
+      StopTimedOutTask  = { reason = "ran longer than max_run_seconds (${var.max_run_seconds} s)", next = "DescribeTimeout" }
+      StopAbandonedTask = { reason = "could not watch this task", next = "DescribeAbandoned" }
+    } :
+    state => {
+      Type     = "Task"
+      Resource = "arn:aws:states:::aws-sdk:ecs:stopTask"
+      Parameters = {
+        Cluster  = var.task.cluster_arn
+        "Task.$" = "$.watch.taskArn"
+        Reason   = "Scheduled job ${var.name} ${use.reason}"
+      }
+      ResultPath = null
+      Retry      = [local.ecs_retry]
+      Catch      = [{ ErrorEquals = ["States.ALL"], ResultPath = "$.stopError", Next = use.next }]
+      Next       = use.next
+    }
+  }
+
   skip_notice_states = var.skipped_notice_topic_arn == null ? {} : {
     NotifySkip = {
       Type     = "Task"
@@ -448,20 +492,6 @@ locals {
         ]
         # An owner that never reached RunTask (or a lease written before runId existed).
         Default = "TakeOverLease"
-      }
-      DescribeOwnerTask = {
-        Type     = "Task"
-        Resource = "arn:aws:states:::aws-sdk:ecs:describeTasks"
-        Parameters = {
-          Cluster   = var.task.cluster_arn
-          "Tasks.$" = "States.Array($.current.Item.taskArn.S)"
-        }
-        ResultSelector = { "lastStatuses.$" = "$.Tasks[*].LastStatus" }
-        ResultPath     = "$.ownerTask"
-        Retry          = [local.ecs_retry]
-        # Not knowing is not "stopped": keep away from the task.
-        Catch = [{ ErrorEquals = ["States.ALL"], ResultPath = "$.ownerTaskError", Next = "LeaseHeld" }]
-        Next  = "IsOwnerTaskStopped"
       }
       IsOwnerTaskStopped = {
         Type = "Choice"
@@ -651,19 +681,6 @@ locals {
         Seconds = var.task_poll_seconds
         Next    = "DescribeTask"
       }
-      DescribeTask = {
-        Type     = "Task"
-        Resource = "arn:aws:states:::aws-sdk:ecs:describeTasks"
-        Parameters = {
-          Cluster   = var.task.cluster_arn
-          "Tasks.$" = "States.Array($.watch.taskArn)"
-        }
-        ResultSelector = { "tasks.$" = "$.Tasks", "lastStatuses.$" = "$.Tasks[*].LastStatus" }
-        ResultPath     = "$.described"
-        Retry          = [local.ecs_retry]
-        Catch          = [{ ErrorEquals = ["States.ALL"], ResultPath = "$.error", Next = "StopAbandonedTask" }]
-        Next           = "IsTaskStopped"
-      }
       IsTaskStopped = {
         Type = "Choice"
         Choices = [
@@ -683,33 +700,6 @@ locals {
         Choices = [{ Variable = "$.watch.polls", NumericGreaterThanEquals = local.max_task_polls, Next = "StopTimedOutTask" }]
         Default = "WaitForTask"
       }
-      StopTimedOutTask = {
-        Type     = "Task"
-        Resource = "arn:aws:states:::aws-sdk:ecs:stopTask"
-        Parameters = {
-          Cluster  = var.task.cluster_arn
-          "Task.$" = "$.watch.taskArn"
-          Reason   = "Scheduled job ${var.name} ran longer than max_run_seconds (${var.max_run_seconds} s)"
-        }
-        ResultPath = null
-        Retry      = [local.ecs_retry]
-        Catch      = [{ ErrorEquals = ["States.ALL"], ResultPath = "$.stopError", Next = "DescribeTimeout" }]
-        Next       = "DescribeTimeout"
-      }
-      StopAbandonedTask = {
-        Type     = "Task"
-        Resource = "arn:aws:states:::aws-sdk:ecs:stopTask"
-        Parameters = {
-          Cluster  = var.task.cluster_arn
-          "Task.$" = "$.watch.taskArn"
-          Reason   = "Scheduled job ${var.name} could not watch this task"
-        }
-        ResultPath = null
-        Retry      = [local.ecs_retry]
-        Catch      = [{ ErrorEquals = ["States.ALL"], ResultPath = "$.stopError", Next = "DescribeAbandoned" }]
-        Next       = "DescribeAbandoned"
-      }
-
       # The task has stopped. Success is the essential container's exit code 0.
       ReadStoppedTask = {
         Type = "Pass"
@@ -777,6 +767,6 @@ locals {
         ErrorPath = "$.failure.kind"
         CausePath = "$.failure.what"
       }
-    }, local.release_lease_states, local.skip_notice_states, local.describe_failure_states, local.explain_states, local.alert_states)
+    }, local.release_lease_states, local.skip_notice_states, local.describe_task_states, local.stop_task_states, local.describe_failure_states, local.explain_states, local.alert_states)
   }
 }

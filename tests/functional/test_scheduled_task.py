@@ -4,7 +4,8 @@ CloudWatch and SNS.
 
 ECS tasks are held RUNNING (moto's state manager, manual progression) until a test stops them,
 so a second execution meets a lease whose owner, or whose owner's task, is really running.
-The example is planned with task_poll_seconds = 1 so a run notices its task's end at once.
+The example is planned with task_poll_seconds = 1 (and a budget of 600 s) so a run notices its
+task's end at once.
 """
 
 from __future__ import annotations
@@ -42,11 +43,9 @@ REGION = "eu-west-1"  # the example's default region
 SLOT = "2030-01-01T03:00:00Z"
 NEXT_SLOT = "2030-01-02T03:00:00Z"
 LATER_SLOT = "2030-01-03T03:00:00Z"
-FAST = {"task_poll_seconds": 1}
-WAIT = {
-    "task_poll_seconds": 1,
-    "overlap": {"policy": "wait", "wait_seconds": 60, "poll_seconds": 1},
-}
+# Polled every second, a run's budget must stay within the execution history (see main.tf).
+FAST = {"task_poll_seconds": 1, "max_run_seconds": 600}
+WAIT = {**FAST, "overlap": {"policy": "wait", "wait_seconds": 60, "poll_seconds": 1}}
 
 
 @dataclass(frozen=True)
@@ -279,6 +278,15 @@ def stand_in_execution(job: Job) -> Callable[[], str]:
     )
 
 
+def skip_behind_a_live_owner(job: Job, stand_in_execution: Callable[[], str]) -> tuple[str, str]:
+    """(owner, execution): a run for NEXT_SLOT that found the lease held by a running owner."""
+    live_owner = stand_in_execution()
+    seed_lease(job, owner=live_owner, last_slot=SLOT)
+    execution = job.start(NEXT_SLOT)
+    wait_until(lambda: is_done(job, execution))
+    return live_owner, execution
+
+
 def seed_lease(
     job: Job,
     owner: str | None,
@@ -473,11 +481,7 @@ def test_aborting_a_real_run_keeps_its_task_under_the_lease(job: Job) -> None:
 def test_lease_of_a_running_execution_is_not_taken_over(
     job: Job, stand_in_execution: Callable[[], str]
 ) -> None:
-    live_owner = stand_in_execution()
-    seed_lease(job, owner=live_owner, last_slot=SLOT)
-
-    execution = job.start(NEXT_SLOT)
-    wait_until(lambda: is_done(job, execution))
+    live_owner, execution = skip_behind_a_live_owner(job, stand_in_execution)
 
     assert output_of(job, execution)["reason"] == "LeaseHeld"
     assert job.tasks() == []
@@ -500,11 +504,7 @@ def test_duplicate_trigger_for_a_slot_that_already_ran_is_skipped(job: Job) -> N
 def test_a_skipped_run_leaves_a_record_of_who_held_the_lease_and_since_when(
     job: Job, stand_in_execution: Callable[[], str]
 ) -> None:
-    live_owner = stand_in_execution()
-    seed_lease(job, owner=live_owner, last_slot=SLOT)
-
-    execution = job.start(NEXT_SLOT)
-    wait_until(lambda: is_done(job, execution))
+    live_owner, execution = skip_behind_a_live_owner(job, stand_in_execution)
 
     record = job.item(f"{job.name}#skipped#{NEXT_SLOT}")
     assert (record["reason"], record["execution"]) == ("LeaseHeld", execution)
@@ -515,11 +515,7 @@ def test_a_skipped_run_leaves_a_record_of_who_held_the_lease_and_since_when(
 def test_the_skip_notice_says_in_words_who_holds_the_lease(
     job: Job, stand_in_execution: Callable[[], str]
 ) -> None:
-    live_owner = stand_in_execution()
-    seed_lease(job, owner=live_owner, last_slot=SLOT)
-
-    execution = job.start(NEXT_SLOT)
-    wait_until(lambda: is_done(job, execution))
+    live_owner, _ = skip_behind_a_live_owner(job, stand_in_execution)
 
     [(subject, message)] = job.published(job.notice_topic_arn)
     assert subject == f"Scheduled job {job.name} skipped a run"
@@ -603,10 +599,7 @@ def test_a_task_that_never_ran_its_container_alerts_as_a_start_failure(job: Job)
 def test_the_alert_for_a_failed_run_is_not_sent_for_a_skip(
     job: Job, stand_in_execution: Callable[[], str]
 ) -> None:
-    seed_lease(job, owner=stand_in_execution(), last_slot=SLOT)
-
-    execution = job.start(NEXT_SLOT)
-    wait_until(lambda: is_done(job, execution))
+    skip_behind_a_live_owner(job, stand_in_execution)
 
     assert job.published(job.alert_topic_arn) == []
 
@@ -631,9 +624,9 @@ def test_with_the_wait_policy_a_run_starts_once_the_previous_task_stops(
 
         job.finish_task(job.tasks()[0], exit_code=0)
         wait_until(lambda: is_done(job, first))
-        wait_until(lambda: job.lease().get("ownerExecutionArn") == second, lambda: job.lease())
+        wait_until(lambda: len(job.tasks()) == 1, lambda: job.lease())
 
-        assert len(job.tasks()) == 1
+        assert job.lease()["ownerExecutionArn"] == second
 
 
 # --- a run over its budget ---------------------------------------------------------------------

@@ -12,24 +12,20 @@ from typing import Any
 import pytest
 
 from tests.plan import Plan
-from tools.terraform import TerraformError, Workspace
+from tools.terraform import OFFLINE_PROVIDER_OVERRIDE, TerraformError, Workspace
 
 LONGEST_NAME = "j" * 64
 BOUNDARY = "arn:aws:iam::123456789012:policy/platform-boundary"
 
-_PROVIDER = """
-provider "aws" {{
-  alias                       = "{alias}"
-  region                      = "{region}"
-  access_key                  = "offline"
-  secret_key                  = "offline"
-  skip_credentials_validation = true
-  skip_requesting_account_id  = true
-  skip_metadata_api_check     = true
-  skip_region_validation      = true
-  max_retries                 = 1
-}}
-"""
+# The offline provider settings of tools/terraform.py, one aliased provider per region.
+_PROVIDER = (
+    OFFLINE_PROVIDER_OVERRIDE.replace("{", "{{")
+    .replace("}", "}}")
+    .replace(
+        'provider "aws" {{\n  region                      = "eu-west-1"',
+        'provider "aws" {{\n  alias = "{alias}"\n  region = "{region}"',
+    )
+)
 
 _JOB = """
 module "{alias}" {{
