@@ -10,6 +10,7 @@ locals {
   # ECS task ARNs in the long format carry the cluster name.
   cluster_task_arns  = "arn:${local.partition}:ecs:${local.region}:${local.account_id}:task/${local.cluster_name}/*"
   passable_role_arns = compact([var.task.task_role_arn, var.task.execution_role_arn])
+  state_machine_keys = distinct(compact(concat([var.kms_key_arn], var.topic_kms_key_arns)))
 }
 
 # --- EventBridge Scheduler ---------------------------------------------------------------------
@@ -202,11 +203,12 @@ data "aws_iam_policy_document" "state_machine" {
   }
 
   dynamic "statement" {
-    for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
+    # The module's key, and the keys of topics the caller brings.
+    for_each = length(local.state_machine_keys) == 0 ? [] : [local.state_machine_keys]
     content {
-      sid       = "UseCustomerKey"
+      sid       = "UseCustomerKeys"
       actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-      resources = [statement.value]
+      resources = statement.value
     }
   }
 }

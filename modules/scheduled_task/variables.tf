@@ -301,6 +301,17 @@ variable "alert_topic_arn" {
   }
 }
 
+variable "topic_kms_key_arns" {
+  description = "Customer managed KMS keys of the topics you bring (alert_topic_arn, skipped_notice_topic_arn) when they are not kms_key_arn: the state machine role gets kms:GenerateDataKey and kms:Decrypt on them, without which every publish to such a topic is refused."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.topic_kms_key_arns : can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", arn))])
+    error_message = "Set topic_kms_key_arns to KMS key ARNs (arn:aws:kms:REGION:ACCOUNT:key/ID), or [] for none."
+  }
+}
+
 variable "alarm_actions" {
   description = "ARNs (SNS topics) notified by the module's alarms: failed runs, missed runs and the dead-letter queue. A topic encrypted with a customer key must let cloudwatch.amazonaws.com use that key, or CloudWatch cannot publish to it."
   type        = list(string)

@@ -5,6 +5,7 @@ inputs that AWS would refuse at apply (or accept and misbehave) are refused at p
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ module "{alias}" {{
 
   name                         = var.name
   max_run_seconds              = var.max_run_seconds
+  topic_kms_key_arns           = var.topic_kms_key_arns
   iam_role_path                = "/scheduled-jobs/"
   iam_permissions_boundary_arn = "{boundary}"
   schedule                     = {{ expression = var.expression, time_zone = var.time_zone }}
@@ -63,6 +65,10 @@ variable "time_zone" {
 variable "max_run_seconds" {
   type    = number
   default = 3600
+}
+variable "topic_kms_key_arns" {
+  type    = list(string)
+  default = []
 }
 variable "with_network" {
   type    = bool
@@ -163,3 +169,19 @@ def test_inputs_aws_would_refuse_or_misread_are_refused_at_plan(
     two_regions: Workspace, variables: dict[str, Any], expected: str
 ) -> None:
     assert expected in refusal(two_regions, variables)
+
+
+def test_the_key_of_a_brought_alert_topic_is_granted_to_the_state_machine(
+    two_regions: Workspace,
+) -> None:
+    key = "arn:aws:kms:eu-west-1:123456789012:key/alerts"
+    plan = Plan(two_regions.plan({"topic_kms_key_arns": [key]}))
+
+    [policy] = [
+        r.values["policy"]
+        for r in plan.of_type("aws_iam_role_policy")
+        if r.address == "module.eu.aws_iam_role_policy.state_machine"
+    ]
+    [statement] = [s for s in json.loads(policy)["Statement"] if s["Sid"] == "UseCustomerKeys"]
+    assert statement["Resource"] == key
+    assert sorted(statement["Action"]) == ["kms:Decrypt", "kms:GenerateDataKey"]
