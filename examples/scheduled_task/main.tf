@@ -39,7 +39,9 @@ module "nightly_report" {
     }]
   }
 
-  max_run_seconds = 7200
+  max_run_seconds   = var.max_run_seconds
+  task_poll_seconds = var.task_poll_seconds
+  overlap           = var.overlap
 
   skipped_notice_topic_arn = local.skipped_runs_topic_arn
 

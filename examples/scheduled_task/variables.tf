@@ -44,3 +44,40 @@ variable "security_group_ids" {
     error_message = "List at least one security group ID."
   }
 }
+
+variable "task_poll_seconds" {
+  description = "How often the job's state machine checks whether its task has stopped (tests set 1)."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.task_poll_seconds >= 1
+    error_message = "Set task_poll_seconds to 1 or more seconds."
+  }
+}
+
+variable "overlap" {
+  description = "What a run does while the previous one still holds the lease: { policy = \"skip\" } or { policy = \"wait\", wait_seconds, poll_seconds }."
+  type = object({
+    policy       = optional(string, "skip")
+    wait_seconds = optional(number, 300)
+    poll_seconds = optional(number, 30)
+  })
+  default = {}
+
+  validation {
+    condition     = contains(["skip", "wait"], var.overlap.policy)
+    error_message = "Set overlap.policy to \"skip\" or \"wait\"."
+  }
+}
+
+variable "max_run_seconds" {
+  description = "Longest the nightly report may run before it is stopped and alerted on."
+  type        = number
+  default     = 7200
+
+  validation {
+    condition     = var.max_run_seconds >= 60
+    error_message = "Set max_run_seconds to 60 or more seconds."
+  }
+}

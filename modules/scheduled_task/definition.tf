@@ -5,14 +5,23 @@
 #   ownerExecutionArn  the execution that holds the lease (absent when free)
 #   acquiredAt         when the owner took it (ISO-8601, for people reading the table)
 #   maxRunSeconds      the owner's task budget (for people reading the table)
+#   runId              the owner's run, passed to RunTask as startedBy (finds a task whose ARN
+#                      was never recorded)
+#   taskArn            the task the owner started, recorded as soon as RunTask returns
 #   lastSlot           the latest schedule slot a run was started for (kept after release)
 #
-# Taking the lease is one conditional UpdateItem. A lease is stale when its owner execution is
-# no longer RUNNING (succeeded, failed, timed out, aborted); the state machine's timeout bounds
-# how long any owner can run, so no lease outlives max_run_seconds plus waiting and bookkeeping.
-# A stale lease is taken over with a compare-and-set on the owner it was seen with, so two
-# contenders for one stale lease cannot both win. Wall-clock expiry is not used: JSONPath has
-# no epoch clock to compute one with (see the module README).
+# The lease covers the task, not the execution. The owner releases it only once its task is
+# confirmed STOPPED (or never started). An owner that ends early (aborted, timed out, failed)
+# leaves the lease held, and a later run takes it over only when DescribeTasks says the recorded
+# task has stopped, or, with no task recorded, when ListTasks finds no running task started
+# under the owner's runId. RunTask is called request-response (not .sync): .sync hides the task
+# ARN until the task stops, and Step Functions does nothing to a request-response call's task
+# when the execution ends (https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html),
+# so the state machine watches the task itself (DescribeTasks every task_poll_seconds) and stops
+# it (StopTask) on every path that gives up on it.
+#
+# Skipped runs leave an item "<name>#skipped#<slot>" in the same table (who held the lease and
+# since when), besides the SkippedRuns metric and the optional notice.
 
 locals {
   lease_key = { lockId = { S = var.name } }
@@ -26,33 +35,42 @@ locals {
     JitterStrategy  = "FULL"
   }
 
+  # Reading or stopping a task is safe to repeat, and so is RunTask with its clientToken.
+  ecs_retry = {
+    ErrorEquals     = ["Ecs.ServerException", "Ecs.ThrottlingException", "States.Timeout"]
+    IntervalSeconds = 2
+    MaxAttempts     = 4
+    BackoffRate     = 2
+    JitterStrategy  = "FULL"
+  }
+
   lease_taken_values = {
     ":me"         = { "S.$" = "$$.Execution.Id" }
     ":acquiredAt" = { "S.$" = "$$.State.EnteredTime" }
     ":slot"       = { "S.$" = "$.lease.slot" }
+    ":runId"      = { "S.$" = "$.lease.runId" }
     ":maxRun"     = { N = tostring(var.max_run_seconds) }
   }
 
-  lease_taken_update = "SET ownerExecutionArn = :me, acquiredAt = :acquiredAt, lastSlot = :slot, maxRunSeconds = :maxRun"
+  lease_taken_update = "SET ownerExecutionArn = :me, acquiredAt = :acquiredAt, lastSlot = :slot, maxRunSeconds = :maxRun, runId = :runId REMOVE taskArn"
 
   # Releasing keeps the item (and its lastSlot) and removes only the ownership, and only if this
   # execution still owns it.
   release_lease_parameters = {
     TableName                 = local.lease_table_name
     Key                       = local.lease_key
-    UpdateExpression          = "REMOVE ownerExecutionArn, acquiredAt"
+    UpdateExpression          = "REMOVE ownerExecutionArn, acquiredAt, taskArn, runId"
     ConditionExpression       = "ownerExecutionArn = :me"
     ExpressionAttributeValues = { ":me" = { "S.$" = "$$.Execution.Id" } }
   }
 
   # One release state per way a run ends, each going on to its end state whatever the
-  # release did: a failed release (its condition or anything else) is not the run's
-  # failure, since a lease whose owner has stopped is free for the next run anyway.
+  # release did: a failed release (its condition or anything else) is not the run's failure,
+  # since its task has stopped and a later run takes over a lease whose task has stopped.
   release_lease_states = {
     for state, end_state in {
-      ReleaseLeaseAfterSuccess     = "Succeeded"
-      ReleaseLeaseAfterTaskFailure = "TaskFailed"
-      ReleaseLeaseAfterError       = "RunFailed"
+      ReleaseLeaseAfterSuccess = "Succeeded"
+      ReleaseLeaseAfterFailure = "RunFailed"
     } :
     state => {
       Type       = "Task"
@@ -65,13 +83,21 @@ locals {
     }
   }
 
-  # Only the parameters that are set: ECS rejects LaunchType together with a strategy, and an
-  # explicit null is not "unset" for every service.
+  # The AWS SDK integration, not the optimized one: only it passes clientToken, startedBy and
+  # capacityProviderStrategy (https://docs.aws.amazon.com/step-functions/latest/dg/connect-ecs.html
+  # lists the optimized integration's few parameters). Only the parameters that are set: ECS
+  # rejects LaunchType together with a strategy.
   run_task_parameters = merge(
     {
       Cluster        = var.task.cluster_arn
       TaskDefinition = var.task.task_definition_arn
       PropagateTags  = "TASK_DEFINITION"
+      # The slot names the start: a second RunTask for the same slot, even from a run that lost
+      # the lease, returns the first task instead of starting another. ECS keeps a clientToken
+      # for 24 hours and accepts up to 64 characters, which a SHA-256 in hex is
+      # (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RunTask.html).
+      "ClientToken.$" = "States.Hash(States.Format('${var.name}|{}', $.lease.slot), 'SHA-256')"
+      "StartedBy.$"   = "$.lease.runId"
       Overrides = {
         ContainerOverrides = [
           for override in var.task.container_overrides : merge(
@@ -101,14 +127,241 @@ locals {
     },
   )
 
+  # How many DescribeTasks polls max_run_seconds allows before the task is stopped.
+  max_task_polls = ceil(var.max_run_seconds / var.task_poll_seconds)
+
+  # A failure, whichever path found it, becomes $.failure = { kind, what, detail, task, release }
+  # and goes through ExplainFailure, the alert and (if release) the lease release.
+  task_console_url = "https://${local.region}.${local.console_domain}/ecs/v2/clusters/${local.cluster_name}/tasks/{}/configuration?region=${local.region}"
+  task_link        = "States.Format('${local.task_console_url}', States.ArrayGetItem(States.StringSplit($.watch.taskArn, '/'), 2))"
+
+  failure_states = {
+    DescribeRunRefusal = {
+      kind    = "RunTaskRefused"
+      what    = "RunTask refused to start the task"
+      detail  = "States.JsonToString($.run.failures)"
+      task    = null
+      release = true
+    }
+    DescribeRunError = {
+      kind    = "RunTaskError"
+      what    = "the RunTask call failed"
+      detail  = "States.Format('{}: {}', $.error.Error, $.error.Cause)"
+      task    = null
+      release = true
+    }
+    DescribeStartFailure = {
+      kind    = "TaskFailedToStart"
+      what    = "the task stopped before container ${var.task.essential_container_name} reported an exit code"
+      detail  = "$.stopped.reason"
+      task    = local.task_link
+      release = true
+    }
+    DescribeExitFailure = {
+      kind    = "ContainerExitedNonZero"
+      what    = "States.Format('container ${var.task.essential_container_name} exited with code {}', $.essential.ExitCode)"
+      detail  = "$.stopped.reason"
+      task    = local.task_link
+      release = true
+    }
+    DescribeTimeout = {
+      kind    = "RunTimedOut"
+      what    = "the task ran longer than max_run_seconds (${var.max_run_seconds} s) and was stopped"
+      detail  = "States.Format('StopTask sent to {}', $.watch.taskArn)"
+      task    = local.task_link
+      release = false
+    }
+    DescribeTaskGone = {
+      kind    = "TaskNotFound"
+      what    = "ECS no longer knows the task the run started"
+      detail  = "DescribeTasks returned no task for it"
+      task    = local.task_link
+      release = true
+    }
+    DescribeAbandoned = {
+      kind    = "TaskNotWatchable"
+      what    = "the task could not be described, so it was stopped"
+      detail  = "States.Format('{}: {}', $.error.Error, $.error.Cause)"
+      task    = local.task_link
+      release = false
+    }
+  }
+
+  # Plain words for the reasons RunTask and ECS give, in the spirit of the main module's alerts
+  # (lambda_src/ecs_events/alerts.py). First match wins; patterns are StringMatches wildcards
+  # (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/api_failures_messages.html,
+  # https://docs.aws.amazon.com/AmazonECS/latest/developerguide/stopped-task-error-codes.html).
+  reason_meanings = [
+    ["*RESOURCE:ENI*", "no instance has a free network interface for an awsvpc task: raise the ENI limit (ENI trunking) or add capacity"],
+    ["*RESOURCE:MEMORY*", "no container instance has enough free memory: add capacity or lower the task memory"],
+    ["*RESOURCE:CPU*", "no container instance has enough free CPU: add capacity or lower the task CPU"],
+    ["*RESOURCE:GPU*", "no container instance has a free GPU"],
+    ["*RESOURCE:PORTS*", "the ports the task needs are taken on every instance"],
+    ["*RESOURCE:FARGATE*", "Fargate has no capacity for this task right now: the next slot will try again"],
+    ["*Capacity is unavailable*", "Fargate has no capacity for this task in these subnets right now: add subnets in other Availability Zones"],
+    ["*AGENT*", "the container agent on the instance is disconnected"],
+    ["*ATTRIBUTE*", "no container instance has the attributes the placement constraints ask for"],
+    ["*MISSING*", "the cluster or the task definition does not exist: check task.cluster_arn and task.task_definition_arn"],
+    ["*limit on the number of tasks*", "the account has reached its quota of running tasks: ask for a higher quota"],
+    ["*CannotPullContainerError*", "the image could not be pulled: check the image name and tag, the execution role's ECR permissions, and the network path to the registry (NAT gateway or VPC endpoints)"],
+    ["*ResourceInitializationError*", "the task could not fetch what it needs before starting (secrets, SSM parameters, log configuration or the image manifest): check the execution role and the network path to those services"],
+    ["*CannotStartContainerError*", "the container runtime could not start the container: check the command, entrypoint and mounts"],
+    ["*AccessDenied*", "the state machine role may not do this: check the role policy and the permissions boundary"],
+    ["*SpotInterruption*", "the Spot capacity was reclaimed by AWS"],
+  ]
+
+  exit_meanings = {
+    "1"   = "application error: read the container logs"
+    "2"   = "misuse of a shell builtin or bad arguments: check the command"
+    "126" = "the command is not executable"
+    "127" = "the command was not found in the image"
+    "137" = "killed with SIGKILL: out of memory (see the container reason) or it did not stop within the stop timeout"
+    "139" = "segmentation fault (SIGSEGV) in the application or a native library"
+    "143" = "stopped with SIGTERM and exited on it"
+    "255" = "the entrypoint failed or exited with an out-of-range status"
+  }
+
+  explain_states = merge(
+    {
+      ExplainFailure = {
+        Type = "Choice"
+        Choices = concat(
+          [{ Variable = "$.failure.exitCode", IsPresent = true, Next = "ExplainExitCode" }],
+          [for index, pair in local.reason_meanings : { Variable = "$.failure.detail", StringMatches = pair[0], Next = "ExplainReason${index}" }],
+        )
+        Default = "ExplainUnknown"
+      }
+      ExplainExitCode = {
+        Type = "Choice"
+        Choices = concat(
+          [for code in sort(keys(local.exit_meanings)) : { Variable = "$.failure.exitCode", NumericEquals = tonumber(code), Next = "ExplainExit${code}" }],
+          [{ And = [{ Variable = "$.failure.exitCode", NumericGreaterThan = 128 }, { Variable = "$.failure.exitCode", NumericLessThan = 160 }], Next = "ExplainSignal" }],
+        )
+        Default = "ExplainExitOther"
+      }
+      ExplainSignal    = { Type = "Pass", Parameters = { "text.$" = "States.Format('killed by signal {} (exit code minus 128)', States.MathAdd($.failure.exitCode, -128))" }, ResultPath = "$.meaning", Next = "PublishAlert" }
+      ExplainExitOther = { Type = "Pass", Parameters = { text = "application-specific exit status: read the container logs" }, ResultPath = "$.meaning", Next = "PublishAlert" }
+      ExplainUnknown   = { Type = "Pass", Parameters = { text = "no known explanation: see the execution history" }, ResultPath = "$.meaning", Next = "PublishAlert" }
+    },
+    { for index, pair in local.reason_meanings : "ExplainReason${index}" => { Type = "Pass", Parameters = { text = pair[1] }, ResultPath = "$.meaning", Next = "PublishAlert" } },
+    { for code, text in local.exit_meanings : "ExplainExit${code}" => { Type = "Pass", Parameters = { text = text }, ResultPath = "$.meaning", Next = "PublishAlert" } },
+  )
+
+  execution_console_url = "https://${local.region}.${local.console_domain}/states/home?region=${local.region}#/v2/executions/details/{}"
+
+  # One readable message, laid out like the main module's task alerts.
+  alert_template = join("\n", [
+    "Scheduled job ${var.name} failed: {}.",
+    "",
+    "Reason:    {}",
+    "           {}",
+    "Slot:      {}",
+    "Cluster:   ${local.cluster_name}   Account: ${local.account_id}   Region: ${local.region}",
+    "Kind:      {}",
+    "Execution: ${local.execution_console_url}",
+    "Task:      {}",
+  ])
+
+  alert_states = {
+    PublishAlert = {
+      Type     = "Task"
+      Resource = "arn:aws:states:::sns:publish"
+      Parameters = {
+        TopicArn    = local.alert_topic_arn
+        "Subject.$" = "States.Format('Scheduled job ${substr(var.name, 0, 40)} failed ({})', $.failure.kind)"
+        "Message.$" = "States.Format('${local.alert_template}', $.failure.what, $.failure.detail, $.meaning.text, $.lease.slot, $.failure.kind, $$.Execution.Id, $.failure.task)"
+        MessageAttributes = {
+          job  = { DataType = "String", StringValue = var.name }
+          kind = { DataType = "String", "StringValue.$" = "$.failure.kind" }
+        }
+      }
+      ResultPath = null
+      # A lost alert must not hide the run's failure: the execution still fails, and the
+      # failed-runs alarm still counts it.
+      Retry = [{ ErrorEquals = ["SNS.ThrottledException", "SNS.InternalErrorException"], IntervalSeconds = 1, MaxAttempts = 3, BackoffRate = 2 }]
+      Catch = [{ ErrorEquals = ["States.ALL"], ResultPath = "$.alertError", Next = "ReleaseOrKeepLease" }]
+      Next  = "ReleaseOrKeepLease"
+    }
+    ReleaseOrKeepLease = {
+      Type = "Choice"
+      # A task that may still be stopping keeps the lease; the next run takes it over once
+      # DescribeTasks says STOPPED.
+      Choices = [{ Variable = "$.failure.release", BooleanEquals = true, Next = "ReleaseLeaseAfterFailure" }]
+      Default = "RunFailed"
+    }
+  }
+
+  describe_failure_states = {
+    for state, failure in local.failure_states : state => {
+      Type = "Pass"
+      Parameters = merge(
+        {
+          kind    = failure.kind
+          release = failure.release
+          task    = "none: RunTask started no task"
+        },
+        # Values that start with $ or States. are paths or intrinsic functions, others text.
+        { for key in ["what", "detail"] : (can(regex("^(\\$|States\\.)", failure[key])) ? "${key}.$" : key) => failure[key] },
+        failure.task == null ? {} : { "task.$" = failure.task },
+        state == "DescribeExitFailure" ? { "exitCode.$" = "$.essential.ExitCode" } : {},
+      )
+      ResultPath = "$.failure"
+      Next       = "ExplainFailure"
+    }
+  }
+
+  # Reading a task: the previous owner's (a contender checks it has stopped) and the run's own.
+  describe_task_states = {
+    for state, use in {
+      DescribeOwnerTask = { task = "$.current.Item.taskArn.S", result = "$.ownerTask", next = "IsOwnerTaskStopped", error = "$.ownerTaskError", on_error = "LeaseHeld" }
+      DescribeTask      = { task = "$.watch.taskArn", result = "$.described", next = "IsTaskStopped", error = "$.error", on_error = "StopAbandonedTask" }
+    } :
+    state => {
+      Type     = "Task"
+      Resource = "arn:aws:states:::aws-sdk:ecs:describeTasks"
+      Parameters = {
+        Cluster   = var.task.cluster_arn
+        "Tasks.$" = "States.Array(${use.task})"
+      }
+      ResultSelector = { "tasks.$" = "$.Tasks", "lastStatuses.$" = "$.Tasks[*].LastStatus" }
+      ResultPath     = use.result
+      Retry          = [local.ecs_retry]
+      # A contender that cannot ask keeps away from the task (not knowing is not "stopped");
+      # a run that cannot watch its task stops it.
+      Catch = [{ ErrorEquals = ["States.ALL"], ResultPath = use.error, Next = use.on_error }]
+      Next  = use.next
+    }
+  }
+
+  # Every path that gives up on a task stops it first; the lease stays until it has stopped.
+  stop_task_states = {
+    for state, use in {
+      StopTimedOutTask  = { reason = "ran longer than max_run_seconds (${var.max_run_seconds} s)", next = "DescribeTimeout" }
+      StopAbandonedTask = { reason = "could not watch this task", next = "DescribeAbandoned" }
+    } :
+    state => {
+      Type     = "Task"
+      Resource = "arn:aws:states:::aws-sdk:ecs:stopTask"
+      Parameters = {
+        Cluster  = var.task.cluster_arn
+        "Task.$" = "$.watch.taskArn"
+        Reason   = "Scheduled job ${var.name} ${use.reason}"
+      }
+      ResultPath = null
+      Retry      = [local.ecs_retry]
+      Catch      = [{ ErrorEquals = ["States.ALL"], ResultPath = "$.stopError", Next = use.next }]
+      Next       = use.next
+    }
+  }
+
   skip_notice_states = var.skipped_notice_topic_arn == null ? {} : {
     NotifySkip = {
       Type     = "Task"
       Resource = "arn:aws:states:::sns:publish"
       Parameters = {
         TopicArn    = var.skipped_notice_topic_arn
-        Subject     = "Scheduled job ${var.name} skipped a run"
-        "Message.$" = "States.JsonToString($.outcome)"
+        Subject     = "Scheduled job ${substr(var.name, 0, 64)} skipped a run"
+        "Message.$" = "$.outcome.message"
       }
       ResultPath = null
       # A notice that cannot be sent must not turn a skipped run into a failed one; the
@@ -117,9 +370,12 @@ locals {
       Next  = "Skipped"
     }
   }
+  after_skip_record = var.skipped_notice_topic_arn == null ? "Skipped" : "NotifySkip"
+
+  new_lease = { "slot.$" = "$.scheduledTime", waitAttempts = 0, "runId.$" = "States.UUID()" }
 
   definition = {
-    Comment        = "Runs ECS task ${var.task.task_definition_arn} for job ${var.name}, never two at once (lease in DynamoDB)."
+    Comment        = "Runs ECS task ${var.task.task_definition_arn} for job ${var.name}, never two at once (lease in DynamoDB, held until the task stops)."
     StartAt        = "ChooseSlot"
     TimeoutSeconds = local.execution_timeout
     States = merge({
@@ -133,13 +389,13 @@ locals {
       }
       UseScheduledSlot = {
         Type       = "Pass"
-        Parameters = { "slot.$" = "$.scheduledTime", waitAttempts = 0 }
+        Parameters = local.new_lease
         ResultPath = "$.lease"
         Next       = "TakeLease"
       }
       UseStartTimeAsSlot = {
         Type       = "Pass"
-        Parameters = { "slot.$" = "$$.Execution.StartTime", waitAttempts = 0 }
+        Parameters = merge(local.new_lease, { "slot.$" = "$$.Execution.StartTime" })
         ResultPath = "$.lease"
         Next       = "TakeLease"
       }
@@ -199,7 +455,7 @@ locals {
         Default = "TakeLease"
       }
 
-      # The owner's status is the lease's liveness: RUNNING holds it, anything else frees it.
+      # A RUNNING owner holds the lease. A stopped owner holds it too while its task runs.
       CheckLeaseOwner = {
         Type     = "Task"
         Resource = "arn:aws:states:::aws-sdk:sfn:describeExecution"
@@ -216,16 +472,54 @@ locals {
           JitterStrategy  = "FULL"
         }]
         Catch = [{
-          # Execution history is kept for 90 days; an owner that old is long gone.
+          # Execution history is kept for 90 days; the owner's task is still checked.
           ErrorEquals = ["Sfn.ExecutionDoesNotExistException", "Sfn.InvalidArnException"]
           ResultPath  = "$.leaseOwnerError"
-          Next        = "TakeOverLease"
+          Next        = "CheckOwnerTask"
         }]
         Next = "IsLeaseOwnerRunning"
       }
       IsLeaseOwnerRunning = {
         Type    = "Choice"
         Choices = [{ Variable = "$.leaseOwner.status", StringEquals = "RUNNING", Next = "LeaseHeld" }]
+        Default = "CheckOwnerTask"
+      }
+      CheckOwnerTask = {
+        Type = "Choice"
+        Choices = [
+          { Variable = "$.current.Item.taskArn.S", IsPresent = true, Next = "DescribeOwnerTask" },
+          { Variable = "$.current.Item.runId.S", IsPresent = true, Next = "ListOwnerTasks" },
+        ]
+        # An owner that never reached RunTask (or a lease written before runId existed).
+        Default = "TakeOverLease"
+      }
+      IsOwnerTaskStopped = {
+        Type = "Choice"
+        Choices = [
+          # ECS describes a stopped task for a while, then forgets it; a running one never.
+          { Variable = "$.ownerTask.lastStatuses[0]", IsPresent = false, Next = "TakeOverLease" },
+          { Variable = "$.ownerTask.lastStatuses[0]", StringEquals = "STOPPED", Next = "TakeOverLease" },
+        ]
+        Default = "LeaseHeld"
+      }
+      # The owner died between RunTask and recording the task: look for it by its runId.
+      ListOwnerTasks = {
+        Type     = "Task"
+        Resource = "arn:aws:states:::aws-sdk:ecs:listTasks"
+        Parameters = {
+          Cluster       = var.task.cluster_arn
+          "StartedBy.$" = "$.current.Item.runId.S"
+          DesiredStatus = "RUNNING"
+        }
+        ResultSelector = { "taskArns.$" = "$.TaskArns" }
+        ResultPath     = "$.ownerTask"
+        Retry          = [local.ecs_retry]
+        Catch          = [{ ErrorEquals = ["States.ALL"], ResultPath = "$.ownerTaskError", Next = "LeaseHeld" }]
+        Next           = "HasOwnerRunningTask"
+      }
+      HasOwnerRunningTask = {
+        Type    = "Choice"
+        Choices = [{ Variable = "$.ownerTask.taskArns[0]", IsPresent = true, Next = "LeaseHeld" }]
         Default = "TakeOverLease"
       }
 
@@ -267,6 +561,7 @@ locals {
         Type = "Pass"
         Parameters = {
           "slot.$"         = "$.lease.slot"
+          "runId.$"        = "$.lease.runId"
           "waitAttempts.$" = "States.MathAdd($.lease.waitAttempts, 1)"
         }
         ResultPath = "$.lease"
@@ -280,8 +575,11 @@ locals {
           status   = "skipped"
           reason   = "LeaseHeld"
           "slot.$" = "$.lease.slot"
-          # The owner seen by CheckLeaseOwner; always present on this path.
-          "heldBy.$" = "$.current.Item.ownerExecutionArn.S"
+          # The owner seen by CheckLeaseOwner, and since when it holds the lease; always
+          # present on this path.
+          "heldBy.$"    = "$.current.Item.ownerExecutionArn.S"
+          "heldSince.$" = "$.current.Item.acquiredAt.S"
+          "message.$"   = "States.Format('Scheduled job ${var.name} skipped its run for {}: the previous run still holds the lease (execution {}, since {}), because it or the task it started is still running. The next slot runs normally once that task has stopped.', $.lease.slot, $.current.Item.ownerExecutionArn.S, $.current.Item.acquiredAt.S)"
         }
         ResultPath = "$.outcome"
         Next       = "RecordSkip"
@@ -289,10 +587,11 @@ locals {
       SkipSlotAlreadyRun = {
         Type = "Pass"
         Parameters = {
-          job      = var.name
-          status   = "skipped"
-          reason   = "SlotAlreadyRun"
-          "slot.$" = "$.lease.slot"
+          job         = var.name
+          status      = "skipped"
+          reason      = "SlotAlreadyRun"
+          "slot.$"    = "$.lease.slot"
+          "message.$" = "States.Format('Scheduled job ${var.name} skipped a trigger for {}: a run for that slot (or a later one) has already started. This is a duplicate or late trigger, not a missed run.', $.lease.slot)"
         }
         ResultPath = "$.outcome"
         Next       = "RecordSkip"
@@ -311,46 +610,151 @@ locals {
         }
         ResultPath = null
         # Like the notice, a lost metric must not turn a skipped run into a failed one.
-        Catch = [{ ErrorEquals = ["States.ALL"], ResultPath = "$.metricError", Next = var.skipped_notice_topic_arn == null ? "Skipped" : "NotifySkip" }]
-        Next  = var.skipped_notice_topic_arn == null ? "Skipped" : "NotifySkip"
+        Catch = [{ ErrorEquals = ["States.ALL"], ResultPath = "$.metricError", Next = "RecordSkipInTable" }]
+        Next  = "RecordSkipInTable"
+      }
+      # The durable record: one item per skipped slot, next to the lease.
+      RecordSkipInTable = {
+        Type     = "Task"
+        Resource = "arn:aws:states:::dynamodb:putItem"
+        Parameters = {
+          TableName = local.lease_table_name
+          Item = {
+            lockId     = { "S.$" = "States.Format('${var.name}#skipped#{}', $.lease.slot)" }
+            slot       = { "S.$" = "$.lease.slot" }
+            reason     = { "S.$" = "$.outcome.reason" }
+            execution  = { "S.$" = "$$.Execution.Id" }
+            recordedAt = { "S.$" = "$$.State.EnteredTime" }
+            outcome    = { "S.$" = "States.JsonToString($.outcome)" }
+          }
+        }
+        ResultPath = null
+        Retry      = [local.dynamodb_throttling_retry]
+        Catch      = [{ ErrorEquals = ["States.ALL"], ResultPath = "$.recordError", Next = local.after_skip_record }]
+        Next       = local.after_skip_record
       }
       Skipped = {
         Type       = "Succeed"
         OutputPath = "$.outcome"
       }
 
-      # runTask.sync returns the described task once it has stopped, whatever its exit code.
       RunTask = {
         Type           = "Task"
-        Resource       = "arn:aws:states:::ecs:runTask.sync"
+        Resource       = "arn:aws:states:::aws-sdk:ecs:runTask"
         Parameters     = local.run_task_parameters
-        TimeoutSeconds = var.max_run_seconds
-        ResultPath     = "$.task"
-        # Every failure (RunTask refused, task timed out, ...) releases the lease first.
-        Catch = [{ ErrorEquals = ["States.ALL"], ResultPath = "$.error", Next = "ReleaseLeaseAfterError" }]
-        Next  = "ReadExitCode"
+        ResultSelector = { "taskArns.$" = "$.Tasks[*].TaskArn", "failures.$" = "$.Failures" }
+        ResultPath     = "$.run"
+        Retry          = [local.ecs_retry]
+        Catch          = [{ ErrorEquals = ["States.ALL"], ResultPath = "$.error", Next = "DescribeRunError" }]
+        Next           = "DidTaskStart"
       }
-      ReadExitCode = {
+      # RunTask answers 200 with failures[] (and no task) when it cannot place the task.
+      DidTaskStart = {
+        Type    = "Choice"
+        Choices = [{ Variable = "$.run.taskArns[0]", IsPresent = true, Next = "RecordTask" }]
+        Default = "DescribeRunRefusal"
+      }
+      RecordTask = {
+        Type     = "Task"
+        Resource = "arn:aws:states:::dynamodb:updateItem"
+        Parameters = {
+          TableName                 = local.lease_table_name
+          Key                       = local.lease_key
+          UpdateExpression          = "SET taskArn = :task"
+          ConditionExpression       = "ownerExecutionArn = :me"
+          ExpressionAttributeValues = { ":me" = { "S.$" = "$$.Execution.Id" }, ":task" = { "S.$" = "$.run.taskArns[0]" } }
+        }
+        ResultPath = null
+        Retry      = [local.dynamodb_throttling_retry]
+        # Unrecorded, the task is still found through runId (startedBy): keep watching it.
+        Catch = [{ ErrorEquals = ["States.ALL"], ResultPath = "$.recordError", Next = "StartWatching" }]
+        Next  = "StartWatching"
+      }
+      StartWatching = {
+        Type       = "Pass"
+        Parameters = { "taskArn.$" = "$.run.taskArns[0]", polls = 0 }
+        ResultPath = "$.watch"
+        Next       = "WaitForTask"
+      }
+      WaitForTask = {
+        Type    = "Wait"
+        Seconds = var.task_poll_seconds
+        Next    = "DescribeTask"
+      }
+      IsTaskStopped = {
+        Type = "Choice"
+        Choices = [
+          { Variable = "$.described.lastStatuses[0]", IsPresent = false, Next = "DescribeTaskGone" },
+          { Variable = "$.described.lastStatuses[0]", StringEquals = "STOPPED", Next = "ReadStoppedTask" },
+        ]
+        Default = "CountTaskPoll"
+      }
+      CountTaskPoll = {
+        Type       = "Pass"
+        Parameters = { "taskArn.$" = "$.watch.taskArn", "polls.$" = "States.MathAdd($.watch.polls, 1)" }
+        ResultPath = "$.watch"
+        Next       = "IsRunOutOfTime"
+      }
+      IsRunOutOfTime = {
+        Type    = "Choice"
+        Choices = [{ Variable = "$.watch.polls", NumericGreaterThanEquals = local.max_task_polls, Next = "StopTimedOutTask" }]
+        Default = "WaitForTask"
+      }
+      # The task has stopped. Success is the essential container's exit code 0.
+      ReadStoppedTask = {
         Type = "Pass"
         Parameters = {
-          job         = var.name
-          "slot.$"    = "$.lease.slot"
-          "taskArn.$" = "$.task.TaskArn"
-          # An indefinite path: an empty list when the container never reported an exit code.
-          "exitCodes.$" = "$.task.Containers[?(@.Name == '${var.task.essential_container_name}')].ExitCode"
+          # Indefinite paths: lists, empty when the task carries no such value.
+          "containers.$" = "$.described.tasks[*].Containers[?(@.Name == '${var.task.essential_container_name}')]"
+          "reasons.$"    = "$.described.tasks[*].StoppedReason"
+          reason         = "-"
         }
-        ResultPath = "$.outcome"
+        ResultPath = "$.stopped"
+        Next       = "HasStoppedReason"
+      }
+      HasStoppedReason = {
+        Type    = "Choice"
+        Choices = [{ Variable = "$.stopped.reasons[0]", IsPresent = true, Next = "KeepStoppedReason" }]
+        Default = "HasEssentialContainer"
+      }
+      KeepStoppedReason = {
+        Type       = "Pass"
+        Parameters = { "containers.$" = "$.stopped.containers", "reason.$" = "$.stopped.reasons[0]" }
+        ResultPath = "$.stopped"
+        Next       = "HasEssentialContainer"
+      }
+      HasEssentialContainer = {
+        Type    = "Choice"
+        Choices = [{ Variable = "$.stopped.containers[0]", IsPresent = true, Next = "PickEssentialContainer" }]
+        Default = "DescribeStartFailure"
+      }
+      PickEssentialContainer = {
+        Type       = "Pass"
+        InputPath  = "$.stopped.containers[0]"
+        ResultPath = "$.essential"
         Next       = "HasExitCode"
       }
+      # No exit code: the container never ran (image pull, secrets, placement after start).
       HasExitCode = {
         Type    = "Choice"
-        Choices = [{ Variable = "$.outcome.exitCodes[0]", IsPresent = true, Next = "CheckExitCode" }]
-        Default = "ReleaseLeaseAfterTaskFailure"
+        Choices = [{ Variable = "$.essential.ExitCode", IsPresent = true, Next = "CheckExitCode" }]
+        Default = "DescribeStartFailure"
       }
       CheckExitCode = {
         Type    = "Choice"
-        Choices = [{ Variable = "$.outcome.exitCodes[0]", NumericEquals = 0, Next = "ReleaseLeaseAfterSuccess" }]
-        Default = "ReleaseLeaseAfterTaskFailure"
+        Choices = [{ Variable = "$.essential.ExitCode", NumericEquals = 0, Next = "RecordSuccess" }]
+        Default = "DescribeExitFailure"
+      }
+      RecordSuccess = {
+        Type = "Pass"
+        Parameters = {
+          job         = var.name
+          status      = "succeeded"
+          "slot.$"    = "$.lease.slot"
+          "taskArn.$" = "$.watch.taskArn"
+        }
+        ResultPath = "$.outcome"
+        Next       = "ReleaseLeaseAfterSuccess"
       }
 
       Succeeded = {
@@ -358,17 +762,11 @@ locals {
         OutputPath = "$.outcome"
       }
 
-      TaskFailed = {
-        Type  = "Fail"
-        Error = "EssentialContainerFailed"
-        Cause = "Container ${var.task.essential_container_name} exited non-zero or never ran; see the RunTask result in the execution history."
-      }
-
       RunFailed = {
         Type      = "Fail"
-        ErrorPath = "$.error.Error"
-        CausePath = "$.error.Cause"
+        ErrorPath = "$.failure.kind"
+        CausePath = "$.failure.what"
       }
-    }, local.release_lease_states, local.skip_notice_states)
+    }, local.release_lease_states, local.skip_notice_states, local.describe_task_states, local.stop_task_states, local.describe_failure_states, local.explain_states, local.alert_states)
   }
 }

@@ -10,8 +10,7 @@ locals {
   # ECS task ARNs in the long format carry the cluster name.
   cluster_task_arns  = "arn:${local.partition}:ecs:${local.region}:${local.account_id}:task/${local.cluster_name}/*"
   passable_role_arns = compact([var.task.task_role_arn, var.task.execution_role_arn])
-  # The managed rule Step Functions creates in the account to learn when a .sync task stops.
-  ecs_sync_rule_arn = "arn:${local.partition}:events:${local.region}:${local.account_id}:rule/StepFunctionsGetEventsForECSTaskRule"
+  state_machine_keys = distinct(compact(concat([var.kms_key_arn], var.topic_kms_key_arns)))
 }
 
 # --- EventBridge Scheduler ---------------------------------------------------------------------
@@ -32,9 +31,11 @@ data "aws_iam_policy_document" "scheduler_assume" {
 }
 
 resource "aws_iam_role" "scheduler" {
-  name_prefix        = "${var.name}-schedule-"
-  assume_role_policy = data.aws_iam_policy_document.scheduler_assume.json
-  tags               = var.tags
+  name_prefix          = "${local.role_name_prefix}-schedule-"
+  path                 = var.iam_role_path
+  permissions_boundary = var.iam_permissions_boundary_arn
+  assume_role_policy   = data.aws_iam_policy_document.scheduler_assume.json
+  tags                 = var.tags
 }
 
 data "aws_iam_policy_document" "scheduler" {
@@ -90,9 +91,11 @@ data "aws_iam_policy_document" "state_machine_assume" {
 }
 
 resource "aws_iam_role" "state_machine" {
-  name_prefix        = "${var.name}-sfn-"
-  assume_role_policy = data.aws_iam_policy_document.state_machine_assume.json
-  tags               = var.tags
+  name_prefix          = "${local.role_name_prefix}-sfn-"
+  path                 = var.iam_role_path
+  permissions_boundary = var.iam_permissions_boundary_arn
+  assume_role_policy   = data.aws_iam_policy_document.state_machine_assume.json
+  tags                 = var.tags
 }
 
 data "aws_iam_policy_document" "state_machine" {
@@ -108,7 +111,8 @@ data "aws_iam_policy_document" "state_machine" {
   }
 
   statement {
-    # .sync polls and, on timeout or abort, stops the task it started.
+    # The state machine watches the task it started and stops it when it gives up on it;
+    # a contender for the lease checks whether the previous owner's task has stopped.
     sid       = "WatchAndStopTasksOnThisCluster"
     actions   = ["ecs:DescribeTasks", "ecs:StopTask"]
     resources = [local.cluster_task_arns]
@@ -116,6 +120,34 @@ data "aws_iam_policy_document" "state_machine" {
       test     = "ArnEquals"
       variable = "ecs:cluster"
       values   = [var.task.cluster_arn]
+    }
+  }
+
+  statement {
+    # ListTasks names no task; the cluster condition scopes it. A contender uses it to find a
+    # task the previous owner started (startedBy = its runId) but never recorded.
+    #checkov:skip=CKV_AWS_356:ListTasks has no task resource to scope to; the ecs:cluster condition limits it to this cluster.
+    sid       = "FindTasksStartedByThisJob"
+    actions   = ["ecs:ListTasks"]
+    resources = ["*"]
+    condition {
+      test     = "ArnEquals"
+      variable = "ecs:cluster"
+      values   = [var.task.cluster_arn]
+    }
+  }
+
+  statement {
+    # PropagateTags = TASK_DEFINITION tags the task as RunTask creates it, which ECS authorizes
+    # as ecs:TagResource; the condition allows tagging only as part of RunTask
+    # (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/supported-iam-actions-tagging.html).
+    sid       = "TagTasksOnlyWhileRunTaskCreatesThem"
+    actions   = ["ecs:TagResource"]
+    resources = [local.cluster_task_arns]
+    condition {
+      test     = "StringEquals"
+      variable = "ecs:CreateAction"
+      values   = ["RunTask"]
     }
   }
 
@@ -134,20 +166,15 @@ data "aws_iam_policy_document" "state_machine" {
   }
 
   statement {
-    sid       = "ManageTheEcsSyncRule"
-    actions   = ["events:PutTargets", "events:PutRule", "events:DescribeRule"]
-    resources = [local.ecs_sync_rule_arn]
-  }
-
-  statement {
     sid       = "TakeAndReleaseTheLease"
-    actions   = ["dynamodb:UpdateItem", "dynamodb:GetItem"]
+    actions   = ["dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:PutItem"]
     resources = [local.lease_table_arn]
-    # A shared table holds other jobs' leases: this job may touch its own item only.
+    # A shared table holds other jobs' leases: this job may touch its own lease and its own
+    # skip records ("<name>#skipped#<slot>") only.
     condition {
-      test     = "ForAllValues:StringEquals"
+      test     = "ForAllValues:StringLike"
       variable = "dynamodb:LeadingKeys"
-      values   = [var.name]
+      values   = [var.name, "${var.name}#skipped#*"]
     }
   }
 
@@ -169,21 +196,19 @@ data "aws_iam_policy_document" "state_machine" {
     }
   }
 
-  dynamic "statement" {
-    for_each = var.skipped_notice_topic_arn == null ? [] : [var.skipped_notice_topic_arn]
-    content {
-      sid       = "NotifySkippedRuns"
-      actions   = ["sns:Publish"]
-      resources = [statement.value]
-    }
+  statement {
+    sid       = "AlertFailedAndNotifySkippedRuns"
+    actions   = ["sns:Publish"]
+    resources = compact([local.alert_topic_arn, var.skipped_notice_topic_arn])
   }
 
   dynamic "statement" {
-    for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
+    # The module's key, and the keys of topics the caller brings.
+    for_each = length(local.state_machine_keys) == 0 ? [] : [local.state_machine_keys]
     content {
-      sid       = "UseCustomerKey"
+      sid       = "UseCustomerKeys"
       actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-      resources = [statement.value]
+      resources = statement.value
     }
   }
 }

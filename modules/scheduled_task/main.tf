@@ -17,6 +17,17 @@ locals {
   lease_table_arn        = var.lease_table == null ? "arn:${local.partition}:dynamodb:${local.region}:${local.account_id}:table/${local.lease_table_name}" : var.lease_table.arn
   dead_letter_queue_name = "${var.name}-schedule-dlq"
   dead_letter_queue_arn  = "arn:${local.partition}:sqs:${local.region}:${local.account_id}:${local.dead_letter_queue_name}"
+  # Built, not read, for the same reason: the definition publishes to it.
+  alert_topic_arn = coalesce(var.alert_topic_arn, "arn:${local.partition}:sns:${local.region}:${local.account_id}:${var.name}-alerts")
+  console_domain = lookup({
+    "aws-cn"     = "console.amazonaws.cn"
+    "aws-us-gov" = "console.amazonaws-us-gov.com"
+  }, local.partition, "console.aws.amazon.com")
+
+  # IAM names are global to the account. name_prefix gets a unique suffix from the provider,
+  # so the same job in two regions never collides; the provider caps a prefix at 38
+  # characters, so the job name is cut to 28 (the longest suffix, "-schedule-", is 10).
+  role_name_prefix = substr(var.name, 0, 28)
 
   state_machine_name = var.name
   state_machine_arn  = "arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:${local.state_machine_name}"
@@ -26,10 +37,27 @@ locals {
   # The overlap policy "skip" is "wait" with no attempts, so both share one definition shape.
   lease_wait_attempts = var.overlap.policy == "wait" ? ceil(var.overlap.wait_seconds / var.overlap.poll_seconds) : 0
   lease_wait_seconds  = local.lease_wait_attempts * var.overlap.poll_seconds
-  # Taking, inspecting and releasing the lease, the metric and the notice take seconds; this
-  # margin keeps them outside the task's own max_run_seconds budget.
+  # Taking, inspecting and releasing the lease, stopping an overdue task, the metric, the
+  # record and the alert take seconds; this margin keeps them outside the task's own
+  # max_run_seconds budget (plus one poll, the latest a stop is noticed).
   bookkeeping_seconds = 300
-  execution_timeout   = local.lease_wait_seconds + var.max_run_seconds + local.bookkeeping_seconds
+  execution_timeout   = local.lease_wait_seconds + var.max_run_seconds + var.task_poll_seconds + local.bookkeeping_seconds
+
+  # The missed-run alarm's expected interval (see var.missed_run).
+  rate_parts  = try(regex("^rate\\(([0-9]+) (minute|hour|day)s?\\)$", var.schedule.expression), null)
+  cron_fields = try(split(" ", regex("^cron\\((.+)\\)$", var.schedule.expression)[0]), null)
+  cron_interval = local.cron_fields == null ? null : (
+    can(regex("^[0-9]+$", local.cron_fields[0])) && contains(["*", "?"], local.cron_fields[2]) && local.cron_fields[3] == "*" && contains(["*", "?"], local.cron_fields[4]) && local.cron_fields[5] == "*" ? (
+      can(regex("^[0-9]+$", local.cron_fields[1])) ? 86400 : (local.cron_fields[1] == "*" ? 3600 : null)
+    ) :
+    can(regex("^[0-9]+$", local.cron_fields[0])) && can(regex("^[0-9]+$", local.cron_fields[1])) && local.cron_fields[2] == "?" && local.cron_fields[3] == "*" && can(regex("^([1-7]|[A-Z]{3})$", local.cron_fields[4])) && local.cron_fields[5] == "*" ? 604800 : null
+  )
+  derived_interval    = local.rate_parts == null ? local.cron_interval : tonumber(local.rate_parts[0]) * lookup({ minute = 60, hour = 3600, day = 86400 }, local.rate_parts[1])
+  missed_run_interval = var.missed_run.interval_seconds != null ? var.missed_run.interval_seconds : local.derived_interval
+  one_time_schedule   = startswith(var.schedule.expression, "at(")
+  missed_run_alarm    = var.missed_run.enabled && !local.one_time_schedule
+  # One period covering the interval and the grace, in whole minutes as CloudWatch wants.
+  missed_run_period = local.missed_run_interval == null ? 0 : ceil((local.missed_run_interval + var.missed_run.grace_seconds) / 60) * 60
 }
 
 resource "aws_cloudwatch_log_group" "this" {
@@ -54,7 +82,8 @@ resource "aws_dynamodb_table" "lease" {
   }
 
   # No TTL: Step Functions' JSONPath language has no clock to compute an epoch expiry from,
-  # and the lease needs none (a lease is stale once its owner execution stops; see README).
+  # and the lease needs none (a lease is stale once its owner and its task have stopped; see
+  # README). Skip records ("<name>#skipped#<slot>", a few bytes per skipped run) are kept.
 
   point_in_time_recovery {
     enabled = true
@@ -100,15 +129,42 @@ resource "aws_sfn_state_machine" "this" {
 
   # CreateStateMachine checks that the role may deliver logs, so that policy must exist first.
   depends_on = [aws_iam_role_policy.state_machine_logging]
+
+  lifecycle {
+    precondition {
+      # A STANDARD execution's history holds at most 25,000 events
+      # (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html); past it the
+      # execution fails and can neither stop its task nor alert. One task poll writes about 13
+      # events, one lease-wait attempt about 25, the rest of a run under 200.
+      condition     = 13 * local.max_task_polls + 25 * local.lease_wait_attempts <= 24000
+      error_message = "max_run_seconds / task_poll_seconds (${local.max_task_polls} polls) and overlap.wait_seconds / overlap.poll_seconds (${local.lease_wait_attempts} attempts) would outgrow Step Functions' 25,000-event execution history: raise task_poll_seconds to at least ${ceil(13 * var.max_run_seconds / (24000 - 25 * local.lease_wait_attempts))} or overlap.poll_seconds."
+    }
+  }
 }
 
-resource "aws_sqs_queue" "schedule_dead_letter" {
-  name                              = local.dead_letter_queue_name
-  message_retention_seconds         = 1209600
-  sqs_managed_sse_enabled           = var.kms_key_arn == null ? true : null
-  kms_master_key_id                 = var.kms_key_arn
-  kms_data_key_reuse_period_seconds = var.kms_key_arn == null ? null : 300
-  tags                              = var.tags
+# Triggers Scheduler could not deliver: encrypted, TLS only, alarmed (the house DLQ).
+module "schedule_dead_letter" {
+  source = "../dead_letter_queue"
+
+  name              = local.dead_letter_queue_name
+  alarm_description = "Scheduled job ${var.name}: EventBridge Scheduler could not start the state machine (see the messages in ${local.dead_letter_queue_name} for the error). The run for that slot did not happen."
+  alarm_actions     = var.alarm_actions
+  kms_key_arn       = var.kms_key_arn
+  tags              = var.tags
+}
+
+# The queue used to be a resource of this module; moving it keeps the queue and its messages.
+moved {
+  from = aws_sqs_queue.schedule_dead_letter
+  to   = module.schedule_dead_letter.aws_sqs_queue.this
+}
+
+resource "aws_sns_topic" "alerts" {
+  count = var.alert_topic_arn == null ? 1 : 0
+
+  name              = "${var.name}-alerts"
+  kms_master_key_id = coalesce(var.kms_key_arn, "alias/aws/sns")
+  tags              = var.tags
 }
 
 resource "aws_scheduler_schedule" "this" {
@@ -139,10 +195,10 @@ resource "aws_scheduler_schedule" "this" {
     }
 
     dead_letter_config {
-      arn = aws_sqs_queue.schedule_dead_letter.arn
+      arn = module.schedule_dead_letter.arn
     }
   }
 
   # The first trigger must find the lease table and the state machine's permissions in place.
-  depends_on = [aws_iam_role_policy.scheduler, aws_iam_role_policy.state_machine, aws_dynamodb_table.lease]
+  depends_on = [aws_iam_role_policy.scheduler, aws_iam_role_policy.state_machine, aws_dynamodb_table.lease, aws_sns_topic.alerts]
 }

@@ -1,12 +1,17 @@
 variable "name" {
-  description = "Name of the job. Names the schedule, state machine, log group, dead-letter queue and (unless lease_table is given) the lease table, and is the job's key in the lease table."
+  description = "Name of the job. Names the schedule, state machine, log group, alarms, dead-letter queue, alert topic and (unless lease_table is given) the lease table, and is the job's key in the lease table."
   type        = string
 
   validation {
-    # Leaves room for the suffixes added to derived names (-lease, -schedule-dlq, ...) and keeps
-    # the name safe inside the JSONPath and intrinsic-function strings of the state machine.
-    condition     = can(regex("^[A-Za-z0-9_-]{1,48}$", var.name))
-    error_message = "Set name to 1-48 letters, digits, hyphens or underscores."
+    # 64 is the longest name every derived name can carry: the Scheduler schedule is named
+    # <name> (1-64 characters, https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html);
+    # the others have more room: state machine <name> (80), queue <name>-schedule-dlq (80),
+    # topic <name>-alerts (256), table <name>-lease (255), log group /aws/vendedlogs/states/<name>
+    # (512), alarms <name>-... (255). IAM role name prefixes are cut to the provider's 38
+    # characters (local.role_name_prefix), so they never limit the name. The character set
+    # also keeps the name safe inside the state machine's JSONPath and intrinsic strings.
+    condition     = can(regex("^[A-Za-z0-9_-]{1,64}$", var.name))
+    error_message = "Set name to 1-64 letters, digits, hyphens or underscores (64 is EventBridge Scheduler's limit for the schedule, which is named after the job)."
   }
 }
 
@@ -27,8 +32,23 @@ variable "schedule" {
   })
 
   validation {
-    condition     = can(regex("^(cron|rate)\\(.+\\)$", var.schedule.expression))
-    error_message = "Set schedule.expression to a cron(...) or rate(...) expression, e.g. \"cron(0 3 * * ? *)\"."
+    # EventBridge Scheduler's three forms
+    # (https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html): cron with six
+    # fields (minutes hours day-of-month month day-of-week year), rate with a unit that agrees
+    # with the number, and at() with a local date and time.
+    condition = (
+      can(regex("^cron\\([^ ()]+( [^ ()]+){5}\\)$", var.schedule.expression)) ||
+      can(regex("^rate\\((1 (minute|hour|day)|([2-9]|[1-9][0-9]+) (minutes|hours|days))\\)$", var.schedule.expression)) ||
+      can(regex("^at\\([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\)$", var.schedule.expression))
+    )
+    error_message = "Set schedule.expression to cron(minutes hours day-of-month month day-of-week year) with all six fields, e.g. \"cron(0 3 * * ? *)\"; or rate(1 hour) / rate(15 minutes) / rate(2 days) (singular unit for 1, plural otherwise); or at(2030-01-01T03:00:00)."
+  }
+
+  validation {
+    # A misspelled zone would otherwise reach AWS only at apply. The list is the IANA time zone
+    # database (tzdata 2025b) that Scheduler's time zones come from.
+    condition     = contains(split("\n", trimspace(file("${path.module}/time_zones.txt"))), var.schedule.time_zone)
+    error_message = "Set schedule.time_zone to an IANA time zone name such as UTC, Europe/Berlin or America/New_York (case matters; see modules/scheduled_task/time_zones.txt)."
   }
 
   validation {
@@ -106,6 +126,16 @@ variable "task" {
   }
 
   validation {
+    # Fargate tasks always use the awsvpc network mode, and RunTask refuses an awsvpc task
+    # without a network configuration.
+    condition = var.task.network_configuration != null || !(
+      var.task.launch_type == "FARGATE" ||
+      anytrue([for item in coalesce(var.task.capacity_provider_strategy, []) : startswith(item.capacity_provider, "FARGATE")])
+    )
+    error_message = "Fargate tasks use the awsvpc network mode: set task.network_configuration = { subnets = [\"subnet-...\"], security_groups = [\"sg-...\"] }."
+  }
+
+  validation {
     condition     = var.task.network_configuration == null || length(try(var.task.network_configuration.subnets, [])) > 0
     error_message = "List at least one subnet in task.network_configuration.subnets, or leave network_configuration null."
   }
@@ -125,7 +155,7 @@ variable "task" {
 }
 
 variable "max_run_seconds" {
-  description = "Longest the task may run. The run is stopped and fails after this; the lease it holds is released or, if the execution itself was cut short, becomes free as soon as the execution is no longer running."
+  description = "Longest the task may run. After this the task is stopped (StopTask), the run fails with an alert, and the lease stays with the task until ECS reports it STOPPED."
   type        = number
   default     = 3600
 
@@ -246,5 +276,105 @@ variable "tags" {
   validation {
     condition     = var.tags != null
     error_message = "Set tags to a map (use {} for none)."
+  }
+}
+
+variable "task_poll_seconds" {
+  description = "How often the state machine asks ECS (DescribeTasks) whether the task has stopped. Each poll is about three state transitions (billed on STANDARD workflows); a run also notices its task's end up to this late."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.task_poll_seconds >= 1 && var.task_poll_seconds <= 3600 && floor(var.task_poll_seconds) == var.task_poll_seconds
+    error_message = "Set task_poll_seconds to a whole number of seconds between 1 and 3600."
+  }
+}
+
+variable "alert_topic_arn" {
+  description = "SNS topic that receives one readable alert per failed run (RunTask refused, task failed to start, non-zero exit, run timed out), for example the main module's alert topic. Null creates a topic for this job (output alert_topic_arn): subscribe to it."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alert_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", var.alert_topic_arn))
+    error_message = "Set alert_topic_arn to an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME), or leave it null to create one."
+  }
+}
+
+variable "topic_kms_key_arns" {
+  description = "Customer managed KMS keys of the topics you bring (alert_topic_arn, skipped_notice_topic_arn) when they are not kms_key_arn: the state machine role gets kms:GenerateDataKey and kms:Decrypt on them, without which every publish to such a topic is refused."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.topic_kms_key_arns : can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", arn))])
+    error_message = "Set topic_kms_key_arns to KMS key ARNs (arn:aws:kms:REGION:ACCOUNT:key/ID), or [] for none."
+  }
+}
+
+variable "alarm_actions" {
+  description = "ARNs (SNS topics) notified by the module's alarms: failed runs, missed runs and the dead-letter queue. A topic encrypted with a customer key must let cloudwatch.amazonaws.com use that key, or CloudWatch cannot publish to it."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.alarm_actions : can(regex("^arn:aws[a-z-]*:", arn))])
+    error_message = "Set alarm_actions to a list of ARNs (usually SNS topics), or [] for none."
+  }
+}
+
+variable "missed_run" {
+  description = <<-EOT
+    The alarm that fires when no run has started (measure = "started") or succeeded
+    ("succeeded": skipped runs count as succeeded) within interval_seconds + grace_seconds.
+    Missing data counts as breaching, so a disabled schedule, a broken role or a deleted state
+    machine is noticed. interval_seconds null derives it from schedule.expression: rate(N unit),
+    or cron with fixed minutes and hours every day (86400), fixed minutes every hour (3600), or
+    one fixed day of the week (604800); any other cron needs interval_seconds. at() schedules
+    run once and get no alarm. CloudWatch allows one period of at most 604800 s (7 days).
+  EOT
+  type = object({
+    enabled          = optional(bool, true)
+    measure          = optional(string, "started")
+    interval_seconds = optional(number)
+    grace_seconds    = optional(number, 3600)
+  })
+  default = {}
+
+  validation {
+    condition     = contains(["started", "succeeded"], var.missed_run.measure)
+    error_message = "Set missed_run.measure to \"started\" or \"succeeded\"."
+  }
+
+  validation {
+    condition     = var.missed_run.interval_seconds == null || try(var.missed_run.interval_seconds >= 60, false)
+    error_message = "Set missed_run.interval_seconds to the schedule's interval in seconds (at least 60), or null to derive it from schedule.expression."
+  }
+
+  validation {
+    condition     = var.missed_run.grace_seconds >= 0
+    error_message = "Set missed_run.grace_seconds to 0 or more seconds."
+  }
+}
+
+variable "iam_role_path" {
+  description = "Path of every IAM role this module creates (the root module's input of the same name)."
+  type        = string
+  default     = "/"
+
+  validation {
+    condition     = can(regex("^/([\\x21-\\x7E]{1,510}/)?$", var.iam_role_path)) && length(var.iam_role_path) <= 512
+    error_message = "Set iam_role_path to \"/\" or a path that starts and ends with \"/\", such as \"/ecs-jobs/\" (at most 512 characters)."
+  }
+}
+
+variable "iam_permissions_boundary_arn" {
+  description = "Managed policy set as the permissions boundary of every IAM role this module creates (the root module's input of the same name). Null sets none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.iam_permissions_boundary_arn == null || can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+$", var.iam_permissions_boundary_arn))
+    error_message = "Set iam_permissions_boundary_arn to a managed policy ARN (arn:aws:iam::ACCOUNT:policy/NAME), or leave it null."
   }
 }

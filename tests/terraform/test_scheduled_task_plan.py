@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.plan import Plan
+from tests.plan import Plan, module_configuration
 
 ACCOUNT = "123456789012"
 REGION = "eu-west-1"
@@ -74,6 +74,66 @@ def test_undeliverable_triggers_go_to_an_encrypted_dead_letter_queue(plan: Plan)
     assert queue["sqs_managed_sse_enabled"] is True
 
 
+def test_the_dead_letter_queue_is_the_house_one_with_its_tls_only_policy(plan: Plan) -> None:
+    # modules/dead_letter_queue's own tests check the policy's content (unknown at plan here).
+    calls = module_configuration(plan, "nightly_report")["module_calls"]
+
+    assert calls["schedule_dead_letter"]["source"] == "../dead_letter_queue"
+    assert plan.one("aws_sqs_queue_policy", "schedule_dead_letter")
+
+
+def test_a_trigger_in_the_dead_letter_queue_raises_an_alarm(plan: Plan) -> None:
+    alarm = plan.one("aws_cloudwatch_metric_alarm", "schedule_dead_letter").values
+
+    assert alarm["dimensions"] == {"QueueName": f"{JOB}-schedule-dlq"}
+    assert alarm["alarm_name"] == f"{JOB}-schedule-dlq-messages"
+
+
+def test_failed_timed_out_and_aborted_runs_raise_the_failed_runs_alarm(plan: Plan) -> None:
+    alarm = plan.one("aws_cloudwatch_metric_alarm", "failed_runs").values
+    metrics = {
+        q["metric"][0]["metric_name"]: q["metric"][0]["dimensions"]
+        for q in alarm["metric_query"]
+        if q["metric"]
+    }
+
+    assert metrics == {
+        name: {"StateMachineArn": STATE_MACHINE_ARN}
+        for name in ("ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted")
+    }
+    assert (alarm["comparison_operator"], alarm["threshold"]) == ("GreaterThanThreshold", 0)
+
+
+def test_missed_run_alarm_counts_started_runs_over_a_day_plus_grace_and_missing_data_breaches(
+    plan: Plan,
+) -> None:
+    alarm = plan.one("aws_cloudwatch_metric_alarm", "missed_run").values
+
+    assert (alarm["namespace"], alarm["metric_name"]) == ("AWS/States", "ExecutionsStarted")
+    assert alarm["dimensions"] == {"StateMachineArn": STATE_MACHINE_ARN}
+    # cron(0 3 * * ? *) runs daily: 86400 s, plus the default grace of an hour.
+    assert (alarm["period"], alarm["evaluation_periods"]) == (86400 + 3600, 1)
+    assert (alarm["comparison_operator"], alarm["threshold"]) == ("LessThanThreshold", 1)
+    assert alarm["treat_missing_data"] == "breaching"
+
+
+def test_failed_runs_alert_the_jobs_own_topic_by_default(plan: Plan) -> None:
+    topic = plan.one("aws_sns_topic", "module.nightly_report.aws_sns_topic.alerts").values
+    definition = json.loads(plan.one("aws_sfn_state_machine").values["definition"])
+
+    assert topic["name"] == f"{JOB}-alerts"
+    assert definition["States"]["PublishAlert"]["Parameters"]["TopicArn"] == (
+        f"arn:aws:sns:{REGION}:{ACCOUNT}:{JOB}-alerts"
+    )
+
+
+def test_tagging_is_allowed_only_while_run_task_creates_the_task(plan: Plan) -> None:
+    statement = statement_for(plan, "state_machine", "ecs:TagResource")
+
+    assert statement["Resource"] == f"arn:aws:ecs:{REGION}:{ACCOUNT}:task/batch/*"
+    assert statement["Condition"] == {"StringEquals": {"ecs:CreateAction": "RunTask"}}
+
+
 def test_state_machine_is_standard_logged_without_execution_data_and_traced(plan: Plan) -> None:
     machine = plan.one("aws_sfn_state_machine").values
 
@@ -83,11 +143,14 @@ def test_state_machine_is_standard_logged_without_execution_data_and_traced(plan
     assert machine["tracing_configuration"] == [{"enabled": True}]
 
 
-def test_state_machine_times_out_after_the_task_budget_plus_bookkeeping(plan: Plan) -> None:
+def test_state_machine_times_out_after_the_task_budget_one_poll_and_bookkeeping(
+    plan: Plan,
+) -> None:
     definition = json.loads(plan.one("aws_sfn_state_machine").values["definition"])
 
-    assert definition["States"]["RunTask"]["TimeoutSeconds"] == 7200
-    assert definition["TimeoutSeconds"] == 7200 + 300
+    # max_run_seconds 7200 polled every 60 s: the task is stopped after 120 polls.
+    assert definition["States"]["IsRunOutOfTime"]["Choices"][0]["NumericGreaterThanEquals"] == 120
+    assert definition["TimeoutSeconds"] == 7200 + 60 + 300
 
 
 def test_execution_log_group_keeps_logs_for_a_year(plan: Plan) -> None:
@@ -138,7 +201,10 @@ def test_dynamodb_access_is_limited_to_this_jobs_item_in_the_lease_table(plan: P
     assert len(dynamodb_statements) == 1
     statement = dynamodb_statements[0]
     assert statement["Resource"] == f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{JOB}-lease"
-    assert statement["Condition"]["ForAllValues:StringEquals"]["dynamodb:LeadingKeys"] == JOB
+    assert statement["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == [
+        JOB,
+        f"{JOB}#skipped#*",
+    ]
 
 
 def test_lease_owner_check_is_limited_to_this_state_machines_executions(plan: Plan) -> None:
@@ -157,3 +223,12 @@ def test_no_state_machine_statement_grants_a_wildcard_action(plan: Plan) -> None
 
     assert actions, "no statements found"
     assert not [a for a in actions if "*" in a]
+
+
+def test_a_run_over_its_budget_stops_its_task_and_keeps_the_lease(plan: Plan) -> None:
+    states = json.loads(plan.one("aws_sfn_state_machine").values["definition"])["States"]
+
+    assert states["IsRunOutOfTime"]["Choices"][0]["Next"] == "StopTimedOutTask"
+    assert states["StopTimedOutTask"]["Resource"] == "arn:aws:states:::aws-sdk:ecs:stopTask"
+    assert states["StopTimedOutTask"]["Next"] == "DescribeTimeout"
+    assert states["DescribeTimeout"]["Parameters"]["release"] is False
