@@ -63,7 +63,9 @@ class Processor:
         self.retry = retry or RetryPolicy()
         self.metrics_out = metrics_out or _print_line
         self.alerts = (
-            AlertSender(settings.alerts, dynamodb, sns) if settings.alerts.enabled else None
+            AlertSender(settings.alerts, dynamodb, sns, retry=self.retry)
+            if settings.alerts.enabled
+            else None
         )
         self._routes: dict[str, Callable[[ev.EcsEvent], Outcome]] = {
             ev.TASK_STATE_CHANGE: self._task_state_change,
