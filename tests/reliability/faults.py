@@ -32,7 +32,7 @@ KINDS = ("throttle", "server_error", "timeout", "connection", "applied_lost")
 CRASHES = ("crash_before", "crash_after")
 
 
-class LambdaCrash(BaseException):  # noqa: N818 - a crash is not an error the code handles
+class LambdaCrash(BaseException):
     """The Lambda process died (timeout, out of memory): the whole batch is redelivered."""
 
 
@@ -50,7 +50,8 @@ class FaultInjector:
     crash_rate: float = 0.0  # share of attempts at which the Lambda dies
     rng: random.Random = field(default_factory=lambda: random.Random(0))
     alert_table: str = ""
-    # Deterministic faults first: (operation, kind) pairs consumed in order when they match.
+    # Deterministic faults first: (operation, kind) pairs, each consumed by the next call
+    # of that operation; kind "ok" lets that call through unharmed.
     script: list[tuple[str, str]] = field(default_factory=list)
     injected: Counter[str] = field(default_factory=Counter)
     calls: list[Call] = field(default_factory=list)
@@ -68,7 +69,7 @@ class FaultInjector:
         for index, (wanted, kind) in enumerate(self.script):
             if wanted == operation:
                 del self.script[index]
-                return kind
+                return None if kind == "ok" else kind
         if not self.enabled:
             return None
         draw = self.rng.random()

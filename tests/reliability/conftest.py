@@ -1,0 +1,31 @@
+"""Fake credentials for moto; the suite never reaches AWS."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import pytest
+
+from .harness import REGION
+
+
+@pytest.fixture(autouse=True)
+def fake_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def quiet_event_log() -> Iterator[None]:
+    """Thousands of event lines would only slow the suite; outcomes are asserted instead."""
+    logger = logging.getLogger("ecs_events")
+    disabled, logger.disabled = logger.disabled, True
+    yield
+    logger.disabled = disabled
