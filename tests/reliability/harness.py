@@ -254,3 +254,39 @@ def window(calls: list[Any], key: str) -> str:
             published = False
             cause = "unexplained"
     return cause
+
+
+def stored_versions(dynamodb: Any) -> dict[str, int]:
+    """Every task's stored version, by one paginated scan."""
+    versions: dict[str, int] = {}
+    pages = dynamodb.get_paginator("scan").paginate(
+        TableName=TASK_TABLE,
+        ProjectionExpression="taskArn, #v",
+        ExpressionAttributeNames={"#v": "version"},
+    )
+    for page in pages:
+        for item in page["Items"]:
+            versions[item["taskArn"]["S"]] = int(item["version"]["N"])
+    return versions
+
+
+def replay(world: World, stream: Stream) -> Report:
+    """Deliver a shuffled stream with duplicates once, in batches of 10, with no faults:
+    every event must succeed and the table must end at the ground truth."""
+    report = Report(events=len(stream.events), duplicates=stream.duplicates)
+    for start in range(0, len(stream.events), BATCH):
+        chunk = stream.events[start : start + BATCH]
+        records = [
+            {"messageId": str(start + i), "body": json.dumps(e)} for i, e in enumerate(chunk)
+        ]
+        report.batches += 1
+        report.deliveries += len(chunk)
+        report.record_failures += len(world.processor.process_batch(records)["batchItemFailures"])
+    stored = stored_versions(world.dynamodb)
+    report.wrong_states = sum(1 for arn, v in stream.final_versions.items() if stored.get(arn) != v)
+    return report
+
+
+def tasks_for(events: int, duplicate_share: float) -> int:
+    """How many task lives make `events` deliveries with that share of duplicates."""
+    return max(1, round(events / (len(LIFECYCLE) * (1 + duplicate_share))))
