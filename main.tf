@@ -41,8 +41,6 @@ locals {
     ALERT_FAMILIES      = join(",", var.alerts.families)
     ALERT_SERVICES      = join(",", var.alerts.services)
     ALERT_CLAIM_SECONDS = tostring(var.handler.timeout_seconds)
-    METRIC_NAMESPACE    = local.metric_namespace
-    STACK_NAME          = var.name
   }
   metric_namespace = "ECSEvents"
 }
@@ -71,6 +69,9 @@ module "handler" {
   function = var.handler
   environment = merge(local.alert_environment, {
     RETENTION_DAYS = tostring(var.tables.retention_days)
+    # The handler writes its outcome metrics whether alerts are on or not.
+    METRIC_NAMESPACE = local.metric_namespace
+    STACK_NAME       = var.name
   })
   extra_policy_json  = var.alerts.enabled ? module.alerts[0].publisher_policy_json : null
   kms_key_arn        = var.kms_key_arn
@@ -126,4 +127,31 @@ module "reconciler" {
   log_retention_days = var.log_retention_days
   alarm_actions      = var.alarm_actions
   tags               = var.tags
+}
+
+module "monitoring" {
+  source = "./modules/monitoring"
+  count  = var.monitoring.enabled ? 1 : 0
+
+  name = var.name
+  handler = {
+    function_name          = module.handler.function_name
+    queue_name             = module.handler.queue_name
+    dead_letter_queue_name = module.handler.dead_letter_queue_name
+    rule_names             = module.handler.rule_names
+  }
+  metric_namespace = local.metric_namespace
+  thresholds = {
+    oldest_message_age_seconds = var.monitoring.oldest_message_age_seconds
+    errors                     = var.monitoring.errors
+    throttles                  = var.monitoring.throttles
+    period_seconds             = var.monitoring.period_seconds
+  }
+  optional_parts = {
+    reconciler_function_name       = var.reconciler.enabled ? module.reconciler[0].function_name : null
+    history_dead_letter_queue_name = var.history.enabled ? module.history[0].dead_letter_queue_name : null
+    scheduled_tasks                = var.monitoring.scheduled_tasks
+  }
+  alarm_actions = var.alarm_actions
+  tags          = var.tags
 }
