@@ -1,13 +1,6 @@
 output "alarm_arns" {
-  description = "ARNs of the self-monitoring alarms, by what they watch (rule alarms as rule-<purpose>)."
-  value = merge(
-    {
-      handler_errors     = aws_cloudwatch_metric_alarm.handler_errors.arn
-      handler_throttles  = aws_cloudwatch_metric_alarm.handler_throttles.arn
-      oldest_message_age = aws_cloudwatch_metric_alarm.oldest_message_age.arn
-    },
-    { for purpose, alarm in aws_cloudwatch_metric_alarm.failed_invocations : "rule-${purpose}" => alarm.arn },
-  )
+  description = "ARNs of the self-monitoring alarms, by what they watch (handler-errors, handler-throttles, queue-oldest-message-age, rule-<purpose>-failed-invocations)."
+  value       = { for key, alarm in aws_cloudwatch_metric_alarm.this : key => alarm.arn }
 }
 
 output "dashboard_name" {

@@ -7,19 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from .harness import REGION
+from tests.functional.conftest import fake_credentials
 
-
-@pytest.fixture(autouse=True)
-def fake_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": REGION,
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
+__all__ = ["fake_credentials"]  # the same fake credentials for moto, autouse here too
 
 
 @pytest.fixture(autouse=True)

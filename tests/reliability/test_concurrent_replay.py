@@ -6,38 +6,19 @@ from __future__ import annotations
 import json
 import random
 import threading
-from collections.abc import Iterator
 from typing import Any
-
-import boto3
-import pytest
 
 from ecs_events.config import Settings
 from ecs_events.handler import Processor
+from tests.functional.test_concurrency import client, endpoint
 from tests.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE, create_state_tables
-from tools.emulator import LocalEmulator
 
-from .harness import BATCH, CLIENT_CONFIG, REGION, stored_versions, task_stream, tasks_for
+from .harness import BATCH, stored_versions, task_stream, tasks_for
+
+__all__ = ["endpoint"]  # the emulator fixture of the concurrency tests, started here too
 
 EVENTS = 1_200
 WORKERS = 4
-
-
-@pytest.fixture(scope="module")
-def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with LocalEmulator(tmp_path_factory.mktemp("emulator") / "emulator.log") as emulator:
-        yield emulator.url
-
-
-def client(url: str) -> Any:
-    return boto3.client(
-        "dynamodb",
-        endpoint_url=url,
-        region_name=REGION,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        config=CLIENT_CONFIG,
-    )
 
 
 def test_concurrent_handlers_end_at_the_ground_truth(endpoint: str) -> None:
