@@ -277,6 +277,9 @@ def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
     (and nothing else), so its invoker retries it and its on-failure destination keeps it."""
     try:
         processor = default_processor()
+        remaining = getattr(context, "get_remaining_time_in_millis", None)
+        if callable(remaining):
+            processor.retry.remaining = lambda: float(remaining()) / 1000
         if _is_sqs_batch(event):
             return processor.process_batch(event["Records"])
         outcome = processor.process_event(event)

@@ -66,6 +66,10 @@ class RetryPolicy:
     cap_seconds: float = 1.0  # the whole wait stays well under the function timeout
     sleep: Callable[[float], None] = time.sleep
     rng: random.Random = field(default_factory=random.Random)
+    # Seconds left in this invocation (Lambda's context), and how many to keep for the
+    # rest of the batch: a retry that would run into the timeout crashes the whole batch.
+    remaining: Callable[[], float] | None = None
+    reserve_seconds: float = 5.0
 
     def call(self, step: Callable[[], T]) -> T:
         """Run `step`; on a transient error wait a full-jitter backoff and run it again,
@@ -74,8 +78,11 @@ class RetryPolicy:
             try:
                 return step()
             except Exception as error:
-                if attempt + 1 >= self.attempts or not is_transient(error):
-                    raise
                 ceiling = min(self.cap_seconds, self.base_seconds * 2**attempt)
+                if attempt + 1 >= self.attempts or not is_transient(error) or self._late(ceiling):
+                    raise
                 self.sleep(self.rng.uniform(0, ceiling))
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _late(self, wait: float) -> bool:
+        return self.remaining is not None and self.remaining() < self.reserve_seconds + wait

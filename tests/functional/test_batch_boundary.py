@@ -127,3 +127,16 @@ def test_outcome_metrics_name_every_outcome_even_at_zero(settings: Settings) -> 
         "EventsFailed",
     ]
     assert all(metric[name] == 0 for name in names)
+
+
+def test_retries_inside_the_lambda_know_the_time_left_in_the_invocation(
+    processor: Processor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Context:
+        def get_remaining_time_in_millis(self) -> int:
+            return 12_500
+
+    monkeypatch.setattr(handler, "default_processor", lambda: processor)
+    handler.lambda_handler(sqs_batch([task_event()]), Context())
+    assert processor.retry.remaining is not None
+    assert processor.retry.remaining() == 12.5

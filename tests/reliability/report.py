@@ -85,7 +85,7 @@ def hostile(records: int) -> None:
                 serial += 1
                 if slot % 2 == 0:
                     body, what = hostile_body(rng, serial)
-                    kinds[what.split(" = ")[-1] if " = " in what else what.split(" ")[0]] += 1
+                    kinds[_kind(what)] += 1
                     tried += 1
                 else:
                     arn = GOOD_ARN.format(serial)
@@ -108,6 +108,12 @@ def hostile(records: int) -> None:
         f"failures with an empty identifier: {unreported}; good records not stored: {good_lost}"
     )
     print(f"hostile kinds: {dict(kinds.most_common())}")
+
+
+def _kind(what: str) -> str:
+    if " = " in what:
+        return "a field set to " + what.split(" = ")[1]
+    return "a missing field" if what.startswith("missing") else what
 
 
 def replays(events: int) -> None:

@@ -95,3 +95,16 @@ def test_waits_never_exceed_the_cap() -> None:
     with pytest.raises(ClientError):
         policy.call(step)
     assert len(waits) == 9 and max(waits) <= 0.2
+
+
+def test_no_retry_runs_into_the_end_of_the_invocation() -> None:
+    calls: list[int] = []
+
+    def step() -> None:
+        calls.append(1)
+        raise client_error("ThrottlingException")
+
+    policy = RetryPolicy(sleep=lambda _: None, remaining=lambda: 4.0, reserve_seconds=5.0)
+    with pytest.raises(ClientError):
+        policy.call(step)
+    assert len(calls) == 1
