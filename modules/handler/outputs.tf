@@ -48,12 +48,12 @@ output "role_arn" {
   value       = aws_iam_role.this.arn
 }
 
-output "rule_names" {
-  description = "Names of the EventBridge rules that feed the queue, by purpose (known at plan time)."
-  value       = { for purpose, rule in aws_cloudwatch_event_rule.this : purpose => rule.name }
-}
-
 output "rule_arns" {
   description = "ARNs of the EventBridge rules that feed the queue, by purpose."
   value       = { for purpose, rule in aws_cloudwatch_event_rule.this : purpose => rule.arn }
+}
+
+output "rule_names" {
+  description = "Names of the EventBridge rules that feed the queue, by purpose (known at plan time)."
+  value       = { for purpose, rule in aws_cloudwatch_event_rule.this : purpose => rule.name }
 }

@@ -131,6 +131,7 @@ def replays(events: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    # 0 leaves a part out.
     parser.add_argument("--mixes", type=int, default=7)
     parser.add_argument("--tasks", type=int, default=150, help="task lives per fault mix")
     parser.add_argument("--hostile", type=int, default=1000)
@@ -144,9 +145,12 @@ def main() -> None:
     }.items():
         os.environ[name] = value
     logging.getLogger("ecs_events").disabled = True
-    fault_mixes(args.mixes, args.tasks)
-    hostile(args.hostile)
-    replays(args.replay)
+    if args.mixes:
+        fault_mixes(args.mixes, args.tasks)
+    if args.hostile:
+        hostile(args.hostile)
+    if args.replay:
+        replays(args.replay)
 
 
 if __name__ == "__main__":
