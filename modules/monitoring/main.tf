@@ -98,11 +98,12 @@ locals {
   }]
 }
 
-# Dashboard names are unique within an account, not within a region: the region in the
-# name lets one deployment name per region coexist.
+# Dashboards are global to the account, not regional: the region in the name lets the same
+# deployment name run in several regions. Names: up to 255 of A-Z a-z 0-9 - _.
+# https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cw-dashboard.html
 # https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html
 resource "aws_cloudwatch_dashboard" "this" {
-  dashboard_name = substr("${var.name}-${local.region}", 0, 255)
+  dashboard_name = "${var.name}-${local.region}"
   dashboard_body = jsonencode({
     widgets = concat(
       [local.outcome_widget, local.alert_widget, local.queue_widget, local.dead_letter_widget, local.function_widget],
