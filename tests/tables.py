@@ -6,8 +6,8 @@ from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer
 
-from ecs_events.history import CLUSTER_INDEX, CONTAINER_INSTANCE_INDEX, GROUP_INDEX
 from ecs_events.state import CONTAINER_INSTANCE_KEY, TASK_KEY
+from ecs_events_cli.history import CLUSTER_INDEX, CONTAINER_INSTANCE_INDEX, GROUP_INDEX
 
 TASK_TABLE = "ecs-events-tasks"
 CONTAINER_INSTANCE_TABLE = "ecs-events-container-instances"

@@ -120,7 +120,7 @@ def render_task(
         document=document,
         cluster=cluster,
         family=family,
-        attributes=_attributes(cluster, family, "ERROR", kind),
+        attributes=_attributes(event, cluster, family, "ERROR", kind),
     )
 
 
@@ -178,7 +178,7 @@ def render_service(
         document=document,
         cluster=cluster,
         family=family,
-        attributes=_attributes(cluster, family, severity, kind),
+        attributes=_attributes(event, cluster, family, severity, kind),
     )
 
 
@@ -211,9 +211,19 @@ def _subject(text: str) -> str:
     return ascii_text[: _SUBJECT_LIMIT - 3] + "..."
 
 
-def _attributes(cluster: str, family: str, severity: str, kind: str) -> dict[str, str]:
-    # SNS rejects empty attribute values; subscribers filter on the ones present.
-    values = {"cluster": cluster, "family": family, "severity": severity, "kind": kind}
+def _attributes(
+    event: EcsEvent, cluster: str, family: str, severity: str, kind: str
+) -> dict[str, str]:
+    # SNS rejects empty attribute values; subscribers filter on the ones present. In a
+    # fleet, account and region let a team subscribe to its own accounts' alerts only.
+    values = {
+        "cluster": cluster,
+        "family": family,
+        "severity": severity,
+        "kind": kind,
+        "account": event.account,
+        "region": event.region,
+    }
     return {name: value for name, value in values.items() if value}
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-from .state import CONTAINER_INSTANCE_KEY, TASK_KEY
+from ecs_events.state import CONTAINER_INSTANCE_KEY, TASK_KEY
 
 # Index names and keys: the same names modules/state/main.tf creates (a plan test compares).
 CLUSTER_INDEX = "cluster-index"  # cluster, updatedAt; lastStatus projected to filter on
