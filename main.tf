@@ -59,16 +59,13 @@ locals {
   detail_cluster_filter = length(var.cluster_arns) == 0 ? {} : { clusterArn = var.cluster_arns }
 
   alert_environment = !var.alerts.enabled ? {} : {
-    ALERT_TOPIC_ARN     = module.alerts[0].topic_arn
-    ALERT_TABLE_NAME    = module.alerts[0].table_name
-    ALERT_TRIGGERS      = join(",", local.alert_triggers)
-    ALERT_EXIT_CODES    = join(",", var.alerts.exit_codes)
-    ALERT_FAMILIES      = join(",", var.alerts.families)
-    ALERT_SERVICES      = join(",", var.alerts.services)
-    ALERT_CLAIM_SECONDS = tostring(var.handler.timeout_seconds)
-    METRIC_NAMESPACE    = local.metric_namespace
-    STACK_NAME          = var.name
-
+    ALERT_TOPIC_ARN            = module.alerts[0].topic_arn
+    ALERT_TABLE_NAME           = module.alerts[0].table_name
+    ALERT_TRIGGERS             = join(",", local.alert_triggers)
+    ALERT_EXIT_CODES           = join(",", var.alerts.exit_codes)
+    ALERT_FAMILIES             = join(",", var.alerts.families)
+    ALERT_SERVICES             = join(",", var.alerts.services)
+    ALERT_CLAIM_SECONDS        = tostring(var.handler.timeout_seconds)
     ALERT_STORM_WINDOW_SECONDS = tostring(var.alerts.storm_window_minutes * 60)
     ALERT_LOG_LINES            = var.alerts.last_log_lines.enabled ? tostring(var.alerts.last_log_lines.lines) : "0"
     ALERT_LOG_TIMEOUT_MS       = tostring(var.alerts.last_log_lines.timeout_ms)
@@ -122,6 +119,9 @@ module "handler" {
   function       = var.handler
   environment = merge(local.alert_environment, {
     RETENTION_DAYS = tostring(var.tables.retention_days)
+    # The handler writes its outcome metrics whether alerts are on or not.
+    METRIC_NAMESPACE = local.metric_namespace
+    STACK_NAME       = var.name
   })
   extra_policy_json  = var.alerts.enabled ? module.alerts[0].publisher_policy_json : null
   kms_key_arn        = var.kms_key_arn
@@ -194,4 +194,31 @@ module "reconciler" {
   iam_role_path                = var.iam_role_path
   iam_permissions_boundary_arn = var.iam_permissions_boundary_arn
   tags                         = var.tags
+}
+
+module "monitoring" {
+  source = "./modules/monitoring"
+  count  = var.monitoring.enabled ? 1 : 0
+
+  name = var.name
+  handler = {
+    function_name          = module.handler.function_name
+    queue_name             = module.handler.queue_name
+    dead_letter_queue_name = module.handler.dead_letter_queue_name
+    rule_names             = module.handler.rule_names
+  }
+  metric_namespace = local.metric_namespace
+  thresholds = {
+    oldest_message_age_seconds = var.monitoring.oldest_message_age_seconds
+    errors                     = var.monitoring.errors
+    throttles                  = var.monitoring.throttles
+    period_seconds             = var.monitoring.period_seconds
+  }
+  optional_parts = {
+    reconciler_function_name       = var.reconciler.enabled ? module.reconciler[0].function_name : null
+    history_dead_letter_queue_name = var.history.enabled ? module.history[0].dead_letter_queue_name : null
+    scheduled_tasks                = var.monitoring.scheduled_tasks
+  }
+  alarm_actions = var.alarm_actions
+  tags          = var.tags
 }

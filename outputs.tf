@@ -103,6 +103,16 @@ output "history_rule_arn" {
   value       = one(module.history[*].rule_arn)
 }
 
+output "monitoring_alarm_arns" {
+  description = "ARNs of the self-monitoring alarms by what they watch; empty when monitoring is off."
+  value       = var.monitoring.enabled ? module.monitoring[0].alarm_arns : {}
+}
+
+output "monitoring_dashboard_name" {
+  description = "Name of the pipeline's CloudWatch dashboard; null when monitoring is off."
+  value       = var.monitoring.enabled ? module.monitoring[0].dashboard_name : null
+}
+
 output "reconciler_dead_letter_queue_arn" {
   description = "ARN of the queue that keeps reconciler runs that failed or could not start; null when the reconciler is off."
   value       = one(module.reconciler[*].dead_letter_queue_arn)

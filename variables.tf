@@ -299,6 +299,36 @@ variable "event_bus" {
   }
 }
 
+variable "monitoring" {
+  description = "Self-monitoring, on by default: alarms on the handler's errors and throttles, the age of the oldest event in its queue and each rule's failed deliveries (alarm_actions is notified), and a CloudWatch dashboard of the pipeline. Costs a few alarms and one dashboard a month; enabled = false removes them. The dead-letter and failure alarms belong to their parts and stay."
+  type = object({
+    enabled                    = optional(bool, true)
+    oldest_message_age_seconds = optional(number, 900)
+    errors                     = optional(number, 1)
+    throttles                  = optional(number, 1)
+    period_seconds             = optional(number, 300)
+    scheduled_tasks = optional(list(object({
+      state_machine_arn = string
+      skipped_runs_metric = optional(object({
+        namespace   = string
+        metric_name = string
+        dimensions  = map(string)
+      }))
+    })), [])
+  })
+  default = {}
+
+  validation {
+    condition     = var.monitoring.oldest_message_age_seconds >= 60 && var.monitoring.errors >= 1 && var.monitoring.throttles >= 1
+    error_message = "monitoring.oldest_message_age_seconds must be 60 or more, and monitoring.errors and monitoring.throttles 1 or more."
+  }
+
+  validation {
+    condition     = contains([60, 300, 900, 3600], var.monitoring.period_seconds)
+    error_message = "monitoring.period_seconds must be 60, 300, 900 or 3600."
+  }
+}
+
 variable "log_retention_days" {
   description = "Days to keep the module's CloudWatch logs."
   type        = number

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,6 +64,32 @@ def required_string(detail: dict[str, Any], name: str) -> str:
     value = detail.get(name)
     if not isinstance(value, str) or not value:
         raise MalformedEvent(f"detail.{name} is missing or not a string")
+    return value
+
+
+# arn:<partition>:ecs:<region>:<account>:<type>/[<cluster>/]<id>: the long ARN format
+# names the cluster, the old one does not. Cluster names are letters, digits, hyphens and
+# underscores (up to 255); task and container-instance ids are the same alphabet.
+# https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-account-settings.html#ecs-resource-ids
+# https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html#amazonelasticcontainerservice-resources-for-iam-policies
+_NAME = r"[A-Za-z0-9_-]{1,255}"
+_ARN_PREFIX = r"arn:aws(?:-[a-z]+)*:ecs:[a-z]{2}(?:-[a-z]+)+-\d{1,2}:\d{12}:"
+
+
+def _arn_pattern(resource_type: str) -> re.Pattern[str]:
+    return re.compile(rf"{_ARN_PREFIX}{resource_type}/(?:{_NAME}/)?{_NAME}")
+
+
+_ARN_PATTERNS = {kind: _arn_pattern(kind) for kind in ("task", "container-instance")}
+
+
+def required_arn(detail: dict[str, Any], name: str, resource_type: str) -> str:
+    """detail.<name> as an ECS ARN of `resource_type`; it becomes a table key, so a
+    blank, a foreign ARN or free text fails the event here rather than being stored."""
+    value = required_string(detail, name)
+    if not _ARN_PATTERNS[resource_type].fullmatch(value):
+        shown = value if len(value) <= 120 else value[:120] + "..."
+        raise MalformedEvent(f"detail.{name} is not an ECS {resource_type} ARN: {shown!r}")
     return value
 
 

@@ -2,13 +2,17 @@
 
 Every event ends in exactly one outcome, logged as one JSON line: applied, duplicate,
 stale, skipped or failed. A failed event is reported alone in `batchItemFailures`, so
-SQS retries it and the DLQ keeps it; the rest of the batch is processed.
+SQS retries it and the DLQ keeps it; the rest of the batch is processed. Nothing a record
+holds can raise out of the batch: a raise would make SQS redeliver every record in it.
+Each batch also writes one embedded-metric-format line counting its outcomes.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,18 +21,20 @@ from . import events as ev
 from .alerts import ALREADY_SENT, AlertSender, service_alert, task_alert
 from .config import Settings
 from .logs import configure, log_event
+from .outcome import Outcome as Result
+from .retry import RetryPolicy
 from .state import (
-    APPLIED,
     CONTAINER_INSTANCE_KEY,
-    DUPLICATE,
     TASK_KEY,
     container_instance_record,
     task_record,
     write_if_newer,
 )
 
-SKIPPED = "skipped"
-FAILED = "failed"
+APPLIED = Result.APPLIED.value
+DUPLICATE = Result.DUPLICATE.value
+SKIPPED = Result.SKIPPED.value
+FAILED = Result.FAILED.value
 
 
 class EventFailed(RuntimeError):
@@ -44,11 +50,22 @@ class Outcome:
 class Processor:
     """Turns events into table writes. Clients are passed in (tests) or made once (Lambda)."""
 
-    def __init__(self, settings: Settings, dynamodb: Any, sns: Any = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        dynamodb: Any,
+        sns: Any = None,
+        retry: RetryPolicy | None = None,
+        metrics_out: Callable[[str], None] | None = None,
+    ) -> None:
         self.settings = settings
         self.dynamodb = dynamodb
+        self.retry = retry or RetryPolicy()
+        self.metrics_out = metrics_out or _print_line
         self.alerts = (
-            AlertSender(settings.alerts, dynamodb, sns) if settings.alerts.enabled else None
+            AlertSender(settings.alerts, dynamodb, sns, retry=self.retry)
+            if settings.alerts.enabled
+            else None
         )
         self._routes: dict[str, Callable[[ev.EcsEvent], Outcome]] = {
             ev.TASK_STATE_CHANGE: self._task_state_change,
@@ -65,32 +82,62 @@ class Processor:
 
     def process_batch(self, records: list[Any]) -> dict[str, list[dict[str, str]]]:
         failures = []
+        counts: dict[str, int] = {}
         for record in records:
-            message_id = record.get("messageId", "") if isinstance(record, dict) else ""
-            try:
-                body = json.loads(record["body"])
-            except (TypeError, KeyError, ValueError) as error:
-                log_event(FAILED, messageId=message_id, reason=f"SQS body is not JSON: {error}")
+            name, message_id = self._process_record(record)
+            counts[name] = counts.get(name, 0) + 1
+            # An empty or missing itemIdentifier makes Lambda fail the WHOLE batch
+            # (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html),
+            # so a record that cannot be named is logged as failed and not reported: SQS
+            # never delivers such a record, only a hand-made invocation can.
+            if name == FAILED and message_id:
                 failures.append({"itemIdentifier": message_id})
-                continue
-            if self.process_event(body, messageId=message_id).name == FAILED:
-                failures.append({"itemIdentifier": message_id})
+        self._write_metrics(counts)
         return {"batchItemFailures": failures}
+
+    def _process_record(self, record: object) -> tuple[str, str]:
+        """(outcome, messageId) of one SQS record; nothing in the record can raise out."""
+        message_id = ""
+        try:
+            raw_id = record.get("messageId") if isinstance(record, dict) else None
+            message_id = raw_id if isinstance(raw_id, str) else ""
+            if not message_id:
+                log_event(FAILED, messageId="", reason="SQS record has no messageId")
+                return FAILED, ""
+            try:
+                body = json.loads(record["body"])  # type: ignore[index]
+            except (RecursionError, TypeError, KeyError, ValueError) as error:
+                # RecursionError: JSON nested deeper than the parser's stack.
+                reason = f"SQS body is not JSON: {type(error).__name__}: {_short(error)}"
+                log_event(FAILED, messageId=message_id, reason=reason)
+                return FAILED, message_id
+            return self.process_event(body, messageId=message_id).name, message_id
+        except Exception as error:  # the last guard of the batch: fail this record alone
+            with _quiet():
+                log_event(FAILED, messageId=message_id, reason=_reason(error))
+            return FAILED, message_id
 
     def process_event(self, raw: object, **log_fields: Any) -> Outcome:
         """Handle one event and log its outcome; never raises."""
         fields: dict[str, Any] = dict(log_fields)
-        if isinstance(raw, dict):
-            fields.update(eventId=raw.get("id"), detailType=raw.get("detail-type"))
         try:
+            if isinstance(raw, dict):
+                fields.update(
+                    eventId=_loggable(raw.get("id")), detailType=_loggable(raw.get("detail-type"))
+                )
             event = ev.parse_event(raw)
             outcome = self._route(event)
         except ev.MalformedEvent as error:
-            outcome = Outcome(FAILED, {"reason": f"malformed event: {error}"})
+            outcome = Outcome(FAILED, {"reason": f"malformed event: {_short(error)}"})
         except Exception as error:  # a throttled write, a bug: fail this event, not the batch
-            outcome = Outcome(FAILED, {"reason": f"{type(error).__name__}: {error}"})
-        log_event(outcome.name, **fields, **outcome.fields)
+            outcome = Outcome(FAILED, {"reason": _reason(error)})
+        with _quiet():
+            log_event(outcome.name, **fields, **outcome.fields)
         return outcome
+
+    def _write_metrics(self, counts: dict[str, int]) -> None:
+        with _quiet():
+            self.metrics_out(outcome_metrics(counts, self.settings, time.time()))
 
     # --- routing ----------------------------------------------------------------------
 
@@ -105,7 +152,7 @@ class Processor:
     def _task_state_change(self, event: ev.EcsEvent) -> Outcome:
         table = self._table(self.settings.task_table_name, "TASK_TABLE_NAME")
         record = task_record(event, self.settings.retention_days)
-        result = write_if_newer(self.dynamodb, table, TASK_KEY, record)
+        result = self.retry.call(lambda: write_if_newer(self.dynamodb, table, TASK_KEY, record))
         outcome = Outcome(result.outcome, _state_fields(record, TASK_KEY))
         # The stored state is this one (applied now, or by an earlier delivery of the
         # same version): if it is a failure, make sure its alert went out exactly once.
@@ -133,7 +180,9 @@ class Processor:
             self.settings.container_instance_table_name, "CONTAINER_INSTANCE_TABLE_NAME"
         )
         record = container_instance_record(event, self.settings.retention_days)
-        result = write_if_newer(self.dynamodb, table, CONTAINER_INSTANCE_KEY, record)
+        result = self.retry.call(
+            lambda: write_if_newer(self.dynamodb, table, CONTAINER_INSTANCE_KEY, record)
+        )
         return Outcome(result.outcome, _state_fields(record, CONTAINER_INSTANCE_KEY))
 
     @staticmethod
@@ -145,10 +194,70 @@ class Processor:
 
 def _state_fields(record: dict[str, Any], key: str) -> dict[str, Any]:
     fields = {"resource": record[key], "version": record["version"]}
-    for name in ("lastStatus", "trimmed"):
+    for name in ("lastStatus", "trimmed", "droppedFields"):
         if name in record:
             fields[name] = record[name]
     return fields
+
+
+# Log lines stay readable whatever a record holds.
+_REASON_CHARS = 500
+
+
+def _short(error: BaseException) -> str:
+    text = str(error)
+    return text if len(text) <= _REASON_CHARS else text[:_REASON_CHARS] + "..."
+
+
+def _reason(error: BaseException) -> str:
+    return f"{type(error).__name__}: {_short(error)}"
+
+
+def _loggable(value: object) -> object:
+    """An envelope field for the log line: short strings as they are, anything else
+    (a huge string, a nested object) by its type, so a hostile field cannot bloat it."""
+    if value is None or (isinstance(value, str) and len(value) <= 200):
+        return value
+    return f"<{type(value).__name__}>"
+
+
+class _quiet:
+    """Swallow what logging or metrics might raise: they must not fail an event."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, error: object, trace: object) -> bool:
+        return isinstance(error, Exception)
+
+
+def outcome_metrics(counts: dict[str, int], settings: Settings, now: float) -> str:
+    """One embedded-metric-format line per batch: events by outcome for the Stack.
+    https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
+    """
+    values = {f"Events{name.value.capitalize()}": counts.get(name.value, 0) for name in Result}
+    return json.dumps(
+        {
+            "_aws": {
+                "Timestamp": int(now * 1000),
+                "CloudWatchMetrics": [
+                    {
+                        "Namespace": settings.alerts.metric_namespace,
+                        "Dimensions": [["Stack"]],
+                        "Metrics": [{"Name": name, "Unit": "Count"} for name in values],
+                    }
+                ],
+            },
+            "Stack": settings.alerts.stack,
+            **values,
+        }
+    )
+
+
+def _print_line(line: str) -> None:
+    # EMF lines go to stdout as they are; CloudWatch Logs extracts the metrics.
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
 
 
 def _is_sqs_batch(event: object) -> bool:
@@ -169,10 +278,18 @@ def default_processor() -> Processor:
 
 
 def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
-    processor = default_processor()
-    if _is_sqs_batch(event):
-        return processor.process_batch(event["Records"])
-    outcome = processor.process_event(event)
+    """SQS batches return their failures; a bare event that fails raises EventFailed
+    (and nothing else), so its invoker retries it and its on-failure destination keeps it."""
+    try:
+        processor = default_processor()
+        remaining = getattr(context, "get_remaining_time_in_millis", None)
+        if callable(remaining):
+            processor.retry.remaining = lambda: float(remaining()) / 1000
+        if _is_sqs_batch(event):
+            return processor.process_batch(event["Records"])
+        outcome = processor.process_event(event)
+    except Exception as error:  # a bad configuration, a bug outside any one event
+        raise EventFailed(_reason(error)) from error
     if outcome.name == FAILED:
-        raise EventFailed(outcome.fields.get("reason", "event failed"))
+        raise EventFailed(str(outcome.fields.get("reason", "event failed")))
     return {"outcome": outcome.name}

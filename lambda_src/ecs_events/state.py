@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from boto3.dynamodb.types import DYNAMODB_CONTEXT as _DYNAMODB_CONTEXT
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-from .events import EcsEvent, epoch_millis, required_string, required_version
+from .events import EcsEvent, epoch_millis, required_arn, required_version
 
 TASK_KEY = "taskArn"
 CONTAINER_INSTANCE_KEY = "containerInstanceArn"
@@ -74,7 +75,7 @@ def task_record(event: EcsEvent, retention_days: int) -> dict[str, Any]:
     their environment values are secrets until proven otherwise."""
     detail = event.detail
     record: dict[str, Any] = {
-        TASK_KEY: required_string(detail, TASK_KEY),
+        TASK_KEY: required_arn(detail, TASK_KEY, "task"),
         "version": required_version(detail),
     }
     record.update(_short_names(detail))
@@ -97,7 +98,7 @@ def container_instance_record(event: EcsEvent, retention_days: int) -> dict[str,
     """What the mirror keeps of an "ECS Container Instance State Change"."""
     detail = event.detail
     record: dict[str, Any] = {
-        CONTAINER_INSTANCE_KEY: required_string(detail, CONTAINER_INSTANCE_KEY),
+        CONTAINER_INSTANCE_KEY: required_arn(detail, CONTAINER_INSTANCE_KEY, "container-instance"),
         "version": required_version(detail),
     }
     # The event calls it `status`; the table contract calls it lastStatus like tasks.
@@ -245,36 +246,107 @@ def _value_size(value: Any) -> int:
     raise TypeError(f"cannot size {type(value).__name__}")
 
 
+# String attributes that key a global secondary index of the task table (modules/state):
+# DynamoDB refuses an item whose index key value is empty or longer than 2048 bytes.
+# https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html#limits-partition-sort-keys
+INDEX_KEY_TEXTS = ("cluster", "group", "containerInstanceArn")
+MAX_INDEX_KEY_BYTES = 1024  # the sort-key limit, the smaller of the two
+# Bytes kept free for the flags a trimmed record carries (trimmed, containersOmitted,
+# droppedFields), so adding them can never push the record back over the cap.
+_FLAG_RESERVE = 512
+
+
 def fit_item(record: dict[str, Any]) -> dict[str, Any]:
-    """Keep the record under MAX_ITEM_BYTES: cut long texts, then drop trailing
-    containers. A trimmed record says so (`trimmed`, `containersOmitted`)."""
-    fitted: dict[str, Any] = _cap_texts(record)
-    trimmed = fitted != record
-    containers = list(fitted.get("containers", []))
+    """Make `record` storable; never raises. Long texts are cut, texts that are not valid
+    UTF-8 (lone surrogates) are repaired, numbers DynamoDB cannot hold (more than 38
+    significant digits, or out of its range) and index key values it refuses are dropped,
+    then trailing containers, then the largest other fields until the item is under
+    MAX_ITEM_BYTES. A record changed so says so: `trimmed`, `containersOmitted`,
+    `droppedFields`. Linear in the size of the record."""
+    dropped: list[str] = []
+    fitted: dict[str, Any] = _storable(record, "", dropped)
+    for name in INDEX_KEY_TEXTS:
+        value = fitted.get(name)
+        if isinstance(value, str) and not 0 < len(value.encode()) <= MAX_INDEX_KEY_BYTES:
+            del fitted[name]
+            dropped.append(name)
+    trimmed = bool(dropped) or fitted != record
+    budget = MAX_ITEM_BYTES - _FLAG_RESERVE
+    containers = fitted.pop("containers", [])
+    size = item_size(fitted)
     omitted = 0
-    while item_size(fitted) > MAX_ITEM_BYTES and containers:
-        containers.pop()
-        omitted += 1
-        fitted["containers"] = containers
+    if containers:
+        sizes = [1 + _value_size(c) for c in containers]
+        total = size + len(b"containers") + 3 + sum(sizes)
+        kept = len(containers)
+        while kept and total > budget:
+            kept -= 1
+            total -= sizes[kept]
+        omitted = len(containers) - kept
+        if kept:
+            fitted["containers"] = containers[:kept]
+            size = total
+    keys = {TASK_KEY, CONTAINER_INSTANCE_KEY, "version"}
+    if size > budget:  # only a hostile event gets here: every text is already capped
+        for name in sorted(
+            (n for n in fitted if n not in keys), key=lambda n: -_value_size(fitted[n])
+        ):
+            if size <= budget:
+                break
+            size -= len(name.encode()) + _value_size(fitted.pop(name))
+            dropped.append(name)
     if omitted:
         fitted["containersOmitted"] = omitted
-    if trimmed or omitted:
+    if dropped:
+        fitted["droppedFields"] = dropped[:20]
+    if trimmed or omitted or dropped:
         fitted["trimmed"] = True
-    if item_size(fitted) > MAX_ITEM_BYTES:
-        # Nothing this module writes can get here after the cuts above; refuse loudly
-        # rather than let DynamoDB reject the item on every retry.
-        raise ValueError(f"record is {item_size(fitted)} bytes even after trimming")
     return fitted
 
 
-def _cap_texts(value: Any) -> Any:
-    if isinstance(value, str) and len(value) > MAX_TEXT_CHARS:
-        return value[: MAX_TEXT_CHARS - 1] + "…"
+def _storable(value: Any, path: str, dropped: list[str]) -> Any:
+    """A copy of `value` with texts capped and repaired and unstorable numbers removed
+    (their paths appended to `dropped`)."""
+    if isinstance(value, str):
+        if len(value) > MAX_TEXT_CHARS:
+            value = value[: MAX_TEXT_CHARS - 1] + "…"
+        try:
+            value.encode()
+        except UnicodeEncodeError:  # a lone surrogate: JSON allows it, UTF-8 does not
+            value = value.encode("utf-8", "replace").decode()
+        return value
     if isinstance(value, list):
-        return [_cap_texts(v) for v in value]
+        items = (_storable(v, f"{path}[{i}]", dropped) for i, v in enumerate(value))
+        return [v for v in items if v is not _UNSTORABLE]
     if isinstance(value, dict):
-        return {k: _cap_texts(v) for k, v in value.items()}
+        result = {}
+        for name, item in value.items():
+            kept = _storable(item, f"{path}.{name}" if path else name, dropped)
+            if kept is not _UNSTORABLE:
+                result[name] = kept
+        return result
+    if (
+        isinstance(value, int | Decimal)
+        and not isinstance(value, bool)
+        and not _is_dynamodb_number(value)
+    ):
+        dropped.append(path)
+        return _UNSTORABLE
     return value
+
+
+_UNSTORABLE = object()
+
+
+def _is_dynamodb_number(value: int | Decimal) -> bool:
+    """DynamoDB numbers: up to 38 significant digits, magnitude 1E-130 to 9.99...E+125.
+    https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html#limits-data-types
+    """
+    try:
+        _DYNAMODB_CONTEXT.create_decimal(value)
+    except ArithmeticError:
+        return False
+    return True
 
 
 # --- the conditional write -----------------------------------------------------------

@@ -3,6 +3,11 @@ output "dead_letter_queue_arn" {
   value       = module.dead_letter.arn
 }
 
+output "dead_letter_queue_name" {
+  description = "Name of the dead-letter queue (known at plan time, for metric dimensions)."
+  value       = module.dead_letter.name
+}
+
 output "dead_letter_queue_url" {
   description = "URL of the dead-letter queue."
   value       = module.dead_letter.url
@@ -28,6 +33,11 @@ output "queue_arn" {
   value       = aws_sqs_queue.this.arn
 }
 
+output "queue_name" {
+  description = "Name of the handler queue (known at plan time, for metric dimensions)."
+  value       = aws_sqs_queue.this.name
+}
+
 output "queue_url" {
   description = "URL of the queue between EventBridge and the handler."
   value       = aws_sqs_queue.this.url
@@ -41,4 +51,9 @@ output "role_arn" {
 output "rule_arns" {
   description = "ARNs of the EventBridge rules that feed the queue, by purpose."
   value       = { for purpose, rule in aws_cloudwatch_event_rule.this : purpose => rule.arn }
+}
+
+output "rule_names" {
+  description = "Names of the EventBridge rules that feed the queue, by purpose (known at plan time)."
+  value       = { for purpose, rule in aws_cloudwatch_event_rule.this : purpose => rule.name }
 }

@@ -3,6 +3,11 @@ output "dead_letter_queue_arn" {
   value       = module.dead_letter.arn
 }
 
+output "dead_letter_queue_name" {
+  description = "Name of the dead-letter queue of the history rule (known at plan time)."
+  value       = module.dead_letter.name
+}
+
 output "log_group_arn" {
   description = "ARN of the event log group."
   value       = aws_cloudwatch_log_group.this.arn

@@ -34,7 +34,7 @@ LONGEST_REGION_LENGTH = 15
 # reference (CreateRole RoleName, CreateFunction FunctionName, CreateQueue QueueName,
 # CreateTopic Name, PutRule Name, CreateSchedule Name, CreateStateMachine name,
 # PutMetricAlarm AlarmName, CreateLogGroup logGroupName, CreateTable TableName,
-# PutResourcePolicy policyName, PutQueryDefinition name).
+# PutResourcePolicy policyName, PutQueryDefinition name, PutDashboard DashboardName).
 LIMITS = {
     ("aws_iam_role", "name"): 64,
     ("aws_lambda_function", "function_name"): 64,
@@ -48,6 +48,7 @@ LIMITS = {
     ("aws_dynamodb_table", "name"): 255,
     ("aws_cloudwatch_log_resource_policy", "policy_name"): 255,
     ("aws_cloudwatch_query_definition", "name"): 255,
+    ("aws_cloudwatch_dashboard", "dashboard_name"): 255,
 }
 # Resources named by something other than `name` or not named at all.
 UNNAMED = {
@@ -60,7 +61,8 @@ UNNAMED = {
     "aws_sqs_queue_policy",
 }
 # Names AWS keeps once per account, in every region: a second region must not reuse them.
-GLOBAL = {("aws_iam_role", "name")}
+# Dashboards too: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cw-dashboard.html
+GLOBAL = {("aws_iam_role", "name"), ("aws_cloudwatch_dashboard", "dashboard_name")}
 
 INSTANCE = """
 module "{alias}" {{
@@ -134,6 +136,7 @@ def test_both_regions_plan_every_capability(two_regions: Plan) -> None:
             "aws_sns_topic",
             "aws_cloudwatch_log_resource_policy",
             "aws_cloudwatch_query_definition",
+            "aws_cloudwatch_dashboard",
         } <= kinds
 
 

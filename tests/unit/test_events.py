@@ -1,6 +1,12 @@
 import pytest
 
-from ecs_events.events import MalformedEvent, epoch_millis, parse_event, required_version
+from ecs_events.events import (
+    MalformedEvent,
+    epoch_millis,
+    parse_event,
+    required_arn,
+    required_version,
+)
 from tests.events import task_event
 
 
@@ -50,3 +56,44 @@ def test_epoch_millis_reads_the_formats_ecs_sends(text: str, millis: int) -> Non
 @pytest.mark.parametrize("text", [None, "", "yesterday", "2026-11-20T03:14:01"])
 def test_epoch_millis_gives_none_for_absent_or_zoneless_times(text: object) -> None:
     assert epoch_millis(text) is None
+
+
+# --- resource ARNs of state events ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "arn",
+    [
+        "arn:aws:ecs:us-west-2:111122223333:task/default/4fd8ba3eb0ae4bb4a3fa8d2e39d79c4a",
+        "arn:aws:ecs:us-west-2:111122223333:task/4fd8ba3e-b0ae-4bb4-a3fa-8d2e39d79c4a",
+        "arn:aws-us-gov:ecs:us-gov-west-1:111122223333:task/prod_1/abc",
+        "arn:aws-cn:ecs:cn-north-1:111122223333:task/c/abc",
+    ],
+)
+def test_task_arns_in_both_formats_and_every_partition_are_keys(arn: str) -> None:
+    assert required_arn({"taskArn": arn}, "taskArn", "task") == arn
+
+
+@pytest.mark.parametrize(
+    "arn",
+    [
+        "   ",
+        "not an arn",
+        "arn:aws:ecs:us-west-2:111122223333:service/default/web",
+        "arn:aws:sqs:us-west-2:111122223333:task/default/abc",
+        "arn:aws:ecs:us-west-2:1111:task/default/abc",
+        "arn:aws:ecs:us-west-2:111122223333:task/default/abc/extra",
+        "arn:aws:ecs:us-west-2:111122223333:task/default/ab c",
+        "arn:aws:ecs:us-west-2:111122223333:container-instance/default/abc",
+    ],
+)
+def test_what_is_not_an_ecs_task_arn_fails_with_a_reason(arn: str) -> None:
+    with pytest.raises(MalformedEvent, match="not an ECS task ARN"):
+        required_arn({"taskArn": arn}, "taskArn", "task")
+
+
+def test_container_instance_arns_are_checked_by_their_own_type() -> None:
+    arn = "arn:aws:ecs:us-west-2:111122223333:container-instance/default/9a2f1c7e"
+    assert required_arn({"c": arn}, "c", "container-instance") == arn
+    with pytest.raises(MalformedEvent, match="container-instance ARN"):
+        required_arn({"c": arn.replace("container-instance", "task")}, "c", "container-instance")

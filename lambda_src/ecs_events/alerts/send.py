@@ -1,16 +1,34 @@
 """Sends each alert once: claim it in the alerts table, publish, mark it sent.
 
 An alert is a transition, not an event. A task alerts once, when its failing STOPPED
-state is stored; a deployment or service action alerts once per event id. The alerts
-table remembers what was sent (claim, publish, mark), so duplicate deliveries never
-alert twice and a crash before the publish never loses the alert: the retry sends it.
+state is stored; a deployment or service action alerts once per event id.
+
+The protocol, and why each step is there (README "Guarantees"):
+- claim: a conditional PutItem of {status: claimed, claimant: <this delivery's token>}.
+  It succeeds on a free key, on a claim older than `claim_seconds` (its delivery died),
+  and on a claim carrying this delivery's own token: a claim whose response was lost
+  and that botocore (or this module) retried meets itself, and goes on.
+- A key marked `sent` is proof the alert went out: ALREADY_SENT. A live claim of another
+  delivery is NOT proof (its publish may fail, its Lambda may die): AlertPending is raised,
+  the event fails alone and is redelivered after the queue's visibility timeout, six times
+  the function timeout, by when the claim is marked or stale.
+- publish: the message carries the alert key (message attribute `alertKey` and the JSON's
+  `alertKey`), a stable id a receiver can drop a repeat by. If it fails the claim is given
+  back and the error raised, so the redelivery sends it.
+- mark: retried inside the Lambda (bounded, jittered) on any transient error, because a
+  lost mark is the one way a redelivery sends a second message.
+What cannot be closed without the receiver: SNS accepted a publish whose response was lost
+(botocore retries it, or the redelivery does), and a crash or persistent error between the
+publish and the mark. Those repeats carry the same `alertKey`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import sys
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +36,7 @@ from botocore.exceptions import ClientError
 
 from ..config import AlertSettings
 from ..logs import LOGGER
+from ..retry import RetryPolicy
 from .last_words import LogReader
 from .render import Alert, failure_metric, sns_message
 from .storm import StormGate, with_held_back
@@ -32,6 +51,11 @@ HELD_BACK = "held back"
 _REMEMBER_SECONDS = 30 * 86400
 
 
+class AlertPending(RuntimeError):
+    """Another delivery holds a live claim on this alert and has not marked it sent;
+    fail this event so that its redelivery finds the alert marked, or the claim stale."""
+
+
 class AlertSender:
     """Sends each alert once: claim it in the alerts table, publish, mark it sent."""
 
@@ -42,54 +66,62 @@ class AlertSender:
         sns: Any,
         clock: Callable[[], float] = time.time,
         metrics_out: Callable[[str], None] | None = None,
+        retry: RetryPolicy | None = None,
+        token: Callable[[], str] = lambda: uuid.uuid4().hex,
     ) -> None:
         self.settings = settings
         self.dynamodb = dynamodb
         self.sns = sns
         self.clock = clock
         self.metrics_out = metrics_out or _print_line
+        self.retry = retry or RetryPolicy()
+        self.token = token
         self.storm = StormGate(dynamodb, settings.table_name or "", settings.storm_window_seconds)
         self.log_reader = LogReader(settings)
 
     def send_once(self, alert: Alert) -> str:
-        """SENT, ALREADY_SENT when this alert was sent (or is being sent) before, or
-        HELD_BACK when a storm window holds its message (it is counted all the same).
-        Raises when the publish fails, after giving the claim back, so a retry sends it."""
+        """SENT; ALREADY_SENT when this alert is marked sent; HELD_BACK when a storm window
+        holds its message (it is counted all the same). Raises AlertPending when another
+        live delivery holds it, and the error when the storm check or the publish fails
+        (after giving the claim back), so that a redelivery sends it."""
         now = int(self.clock())
+        token = self.token()  # the identity of this delivery, carried by its claim
         key = {ALERT_KEY: {"S": alert.key}}
-        if not self._claim(alert, now):
-            return ALREADY_SENT
-        storm = self.storm.admit(alert, now)
-        if storm.send:
-            try:
+        stored = self.retry.call(lambda: self._claim(alert, now, token))
+        if stored is not None:
+            if stored.get("status", {}).get("S") == SENT:
+                return ALREADY_SENT
+            held = now - int(stored.get("claimedAt", {}).get("N", "0"))
+            raise AlertPending(
+                f"alert {alert.key} is claimed by another delivery ({held}s ago) and not yet "
+                "marked sent; retry later"
+            )
+        try:
+            storm = self.storm.admit(alert, now)
+            if storm.send:
+                message = self.log_reader.add_to(with_held_back(alert, storm))
                 self.sns.publish(
                     TopicArn=self.settings.topic_arn,
-                    **sns_message(
-                        self.log_reader.add_to(with_held_back(alert, storm)), self.settings.chat
-                    ),
+                    **_keyed_message(message, self.settings.chat),
                 )
-            except Exception:
-                self._release(key, now)
-                raise
-        self.metrics_out(failure_metric(alert, self.settings, now))
+        except Exception:
+            self._release(key, token)
+            raise
+        with contextlib.suppress(Exception):
+            self.metrics_out(failure_metric(alert, self.settings, now))
         try:
-            self.dynamodb.update_item(
-                TableName=self.settings.table_name,
-                Key=key,
-                UpdateExpression="SET #status = :sent, sentAt = :now",
-                ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues={":sent": {"S": SENT}, ":now": {"N": str(now)}},
-            )
-        except ClientError as error:
+            self.retry.call(lambda: self._mark(key, now))
+        except Exception as error:
             # The alert is out. With the mark lost, a redelivery after the claim
-            # expires may send it again: at least once, never lost.
+            # expires sends it again, with the same alertKey: at least once, never lost.
             LOGGER.warning(
                 "alert sent but not marked sent",
-                extra={"alertKey": alert.key, "reason": str(error)},
+                extra={"alertKey": alert.key, "reason": f"{type(error).__name__}: {error}"},
             )
         return SENT if storm.send else HELD_BACK
 
-    def _claim(self, alert: Alert, now: int) -> bool:
+    def _claim(self, alert: Alert, now: int, token: str) -> dict[str, Any] | None:
+        """None when this delivery holds the claim; else what the table holds."""
         try:
             self.dynamodb.put_item(
                 TableName=self.settings.table_name,
@@ -97,37 +129,59 @@ class AlertSender:
                     ALERT_KEY: {"S": alert.key},
                     "status": {"S": CLAIMED},
                     "claimedAt": {"N": str(now)},
+                    "claimant": {"S": token},
                     "kind": {"S": alert.kind},
                     "expiresAt": {"N": str(now + _REMEMBER_SECONDS)},
                 },
-                # Free, or claimed by a delivery that died before it could publish.
-                ConditionExpression="attribute_not_exists(#key) OR "
+                # Free; or claimed by a delivery that died before it could publish; or
+                # claimed by this very request, whose first response was lost.
+                ConditionExpression="attribute_not_exists(#key) OR claimant = :me OR "
                 "(#status = :claimed AND claimedAt < :stale)",
                 ExpressionAttributeNames={"#key": ALERT_KEY, "#status": "status"},
                 ExpressionAttributeValues={
                     ":claimed": {"S": CLAIMED},
+                    ":me": {"S": token},
                     ":stale": {"N": str(now - self.settings.claim_seconds)},
                 },
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                return False
+                item: dict[str, Any] = error.response.get("Item") or {}
+                return item
             raise
-        return True
+        return None
 
-    def _release(self, key: dict[str, Any], claimed_at: int) -> None:
-        # If this fails too, the claim simply expires after claim_seconds.
-        with contextlib.suppress(ClientError):
+    def _mark(self, key: dict[str, Any], now: int) -> None:
+        self.dynamodb.update_item(
+            TableName=self.settings.table_name,
+            Key=key,
+            UpdateExpression="SET #status = :sent, sentAt = :now",
+            ExpressionAttributeNames={"#status": "status"},
+            ExpressionAttributeValues={":sent": {"S": SENT}, ":now": {"N": str(now)}},
+        )
+
+    def _release(self, key: dict[str, Any], token: str) -> None:
+        # If this fails too, the claim goes stale after claim_seconds, before the
+        # redelivery (the visibility timeout is six times longer).
+        with contextlib.suppress(Exception):
             self.dynamodb.delete_item(
                 TableName=self.settings.table_name,
                 Key=key,
-                ConditionExpression="#status = :claimed AND claimedAt = :mine",
+                ConditionExpression="#status = :claimed AND claimant = :me",
                 ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues={
-                    ":claimed": {"S": CLAIMED},
-                    ":mine": {"N": str(claimed_at)},
-                },
+                ExpressionAttributeValues={":claimed": {"S": CLAIMED}, ":me": {"S": token}},
             )
+
+
+def _keyed_message(alert: Alert, chat: bool) -> dict[str, Any]:
+    """The PublishInput with the alert key as a stable id: in the JSON document and as a
+    message attribute, so an SQS, Lambda or HTTP receiver can drop a repeat."""
+    message = sns_message(
+        dataclasses.replace(alert, document={**alert.document, ALERT_KEY: alert.key}), chat
+    )
+    message["MessageAttributes"][ALERT_KEY] = {"DataType": "String", "StringValue": alert.key}
+    return message
 
 
 def _print_line(line: str) -> None:

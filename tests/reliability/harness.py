@@ -1,0 +1,297 @@
+"""SQS-like redelivery of ECS event streams through the handler, under injected faults.
+
+The handler runs in process with real boto3 clients (botocore's standard retries, as the
+Lambda configures them) against moto, with a FaultInjector beneath each client. The queue
+is simulated: batches of 10, a failed record (or every record of a crashed batch) comes
+back after the visibility timeout, a record received `max_receives` times goes to the
+dead-letter queue, and the DLQ is redriven once the queue is empty (the operator's
+`ecs-events redrive` after a fix). The clock the alert claims read moves with it.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import Counter
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from typing import Any
+from unittest import mock
+
+import boto3
+from botocore.config import Config
+from moto import mock_aws
+
+from ecs_events.config import AlertSettings, Settings
+from ecs_events.handler import Processor
+from ecs_events.retry import RetryPolicy
+from tests.events import LIFECYCLE, deployment_event, task_event
+from tests.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE, create_state_tables, stored_task
+
+from .faults import FaultInjector, LambdaCrash
+
+REGION = "us-west-2"
+ALERT_TABLE = "ecs-events-alerts"
+CLAIM_SECONDS = 60  # the function timeout
+VISIBILITY_SECONDS = 6 * CLAIM_SECONDS  # modules/handler: six times the function timeout
+MAX_RECEIVES = 5  # modules/handler's redrive policy
+BATCH = 10
+# The handler's botocore configuration (handler.default_processor).
+CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 5})
+
+
+class Clock:
+    def __init__(self, now: float = 1_795_145_500.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@dataclass
+class Stream:
+    """Events to deliver and what must hold once they all have been."""
+
+    events: list[dict[str, Any]]
+    final_versions: dict[str, int]  # task ARN -> highest version
+    expected_alerts: set[str]  # alert keys that must go out
+    duplicates: int = 0
+
+
+def task_stream(
+    tasks: int,
+    duplicate_share: float,
+    rng: random.Random,
+    failing: float = 0.3,
+    deployments: int = 0,
+) -> Stream:
+    """`tasks` lives of versions 1..6; a `failing` share stop with exit 1 (an alert each);
+    `duplicate_share` of the events delivered a second time; all shuffled."""
+    events: list[dict[str, Any]] = []
+    finals: dict[str, int] = {}
+    expected: set[str] = set()
+    for n in range(tasks):
+        arn = f"arn:aws:ecs:{REGION}:111122223333:task/default/{n:032x}"
+        fails = rng.random() < failing
+        for version, status in enumerate(LIFECYCLE, start=1):
+            exit_code = (1 if fails else 0) if status == "STOPPED" else None
+            events.append(task_event(version, status, task_arn=arn, exit_code=exit_code))
+        finals[arn] = len(LIFECYCLE)
+        if fails:
+            expected.add(arn)
+    for _ in range(deployments):
+        event = deployment_event()
+        events.append(event)
+        expected.add(f"{event['detail-type']}/{event['id']}")  # alerts/render.event_key
+    copies = [dict(e) for e in rng.sample(events, int(len(events) * duplicate_share))]
+    events += copies
+    rng.shuffle(events)
+    return Stream(events, finals, expected, len(copies))
+
+
+@dataclass
+class Report:
+    events: int = 0
+    duplicates: int = 0
+    deliveries: int = 0
+    batches: int = 0
+    batch_crashes: int = 0
+    record_failures: int = 0
+    dead_lettered: int = 0
+    redrives: int = 0
+    faults: Counter[str] = field(default_factory=Counter)
+    wrong_states: int = 0
+    alerts_expected: int = 0
+    alerts_lost: int = 0
+    alerts_doubled: Counter[str] = field(default_factory=Counter)  # by window
+    unexpected_alerts: int = 0
+
+    @property
+    def doubled(self) -> int:
+        return sum(self.alerts_doubled.values())
+
+
+class World:
+    """moto with the module's tables and topic, and a processor wired like the Lambda."""
+
+    def __init__(self, injector: FaultInjector, clock: Clock | None = None) -> None:
+        self.stack = ExitStack()
+        self.stack.enter_context(mock_aws())
+        # botocore's retry backoff and the handler's own sleep cost nothing here.
+        self.stack.enter_context(mock.patch("botocore.endpoint.time.sleep"))
+        self.injector = injector
+        self.clock = clock or Clock()
+        self.dynamodb = boto3.client("dynamodb", region_name=REGION, config=CLIENT_CONFIG)
+        sns = boto3.client("sns", region_name=REGION, config=CLIENT_CONFIG)
+        create_state_tables(self.dynamodb, query_indexes=False)
+        self.dynamodb.create_table(
+            TableName=ALERT_TABLE,
+            KeySchema=[{"AttributeName": "alertKey", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "alertKey", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        self.topic_arn = sns.create_topic(Name="ecs-events-alerts")["TopicArn"]
+        injector.alert_table = ALERT_TABLE
+        injector.attach(self.dynamodb)
+        injector.attach(sns)
+        alerts = AlertSettings(
+            topic_arn=self.topic_arn,
+            table_name=ALERT_TABLE,
+            claim_seconds=CLAIM_SECONDS,
+            # The once-only protocol is under test here: with a storm window, failures of
+            # one family would be held back by design (tests/functional/test_alerts.py).
+            storm_window_seconds=0,
+        )
+        settings = Settings(TASK_TABLE, CONTAINER_INSTANCE_TABLE, 30, alerts)
+        retry = RetryPolicy(sleep=lambda _: None, rng=random.Random(1))
+        self.metrics: list[str] = []
+        self.processor = Processor(
+            settings, self.dynamodb, sns, retry=retry, metrics_out=self.metrics.append
+        )
+        assert self.processor.alerts is not None
+        self.processor.alerts.clock = self.clock
+        self.processor.alerts.metrics_out = self.metrics.append
+
+    def close(self) -> None:
+        self.stack.close()
+
+    def __enter__(self) -> World:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def published(self) -> Counter[str]:
+        """Messages SNS accepted, by the alertKey attribute they carry."""
+        from moto.sns.models import sns_backends
+
+        topic = sns_backends["123456789012"][REGION].topics[self.topic_arn]
+        keys: Counter[str] = Counter()
+        for _id, _message, _subject, attributes, _group in topic.sent_notifications:
+            keys[attributes["alertKey"]["Value"]] += 1
+        return keys
+
+
+def deliver(world: World, stream: Stream, max_rounds: int = 40) -> Report:
+    """Deliver every event until each one has succeeded; return the figures."""
+    report = Report(events=len(stream.events), duplicates=stream.duplicates)
+    rng = random.Random(7)
+    queue = [(f"m{i}", json.dumps(e), 0) for i, e in enumerate(stream.events)]
+    dlq: list[tuple[str, str, int]] = []
+    for _ in range(max_rounds):
+        if not queue and dlq:  # redrive after the fix
+            queue, dlq = [(m, b, 0) for m, b, _ in dlq], []
+            report.redrives += 1
+        if not queue:
+            break
+        again: list[tuple[str, str, int]] = []
+        for start in range(0, len(queue), BATCH):
+            batch = queue[start : start + BATCH]
+            report.batches += 1
+            report.deliveries += len(batch)
+            world.clock.now += 1
+            records = [{"messageId": m, "body": b} for m, b, _ in batch]
+            try:
+                result = world.processor.process_batch(records)
+                failed = {f["itemIdentifier"] for f in result["batchItemFailures"]}
+            except LambdaCrash:
+                report.batch_crashes += 1
+                failed = {m for m, _, _ in batch}
+            report.record_failures += len(failed)
+            for message_id, body, receives in batch:
+                if message_id not in failed:
+                    continue
+                if receives + 1 >= MAX_RECEIVES:
+                    dlq.append((message_id, body, receives + 1))
+                    report.dead_lettered += 1
+                else:
+                    again.append((message_id, body, receives + 1))
+        rng.shuffle(again)
+        queue = again
+        world.clock.now += VISIBILITY_SECONDS
+    assert not queue and not dlq, "events still undelivered after the last round"
+    report.faults = Counter(world.injector.injected)
+    check(world, stream, report)
+    return report
+
+
+def check(world: World, stream: Stream, report: Report) -> None:
+    for arn, version in stream.final_versions.items():
+        item = _stored(world, arn)
+        if item is None or item["version"] != version:
+            report.wrong_states += 1
+    published = world.published()
+    report.alerts_expected = len(stream.expected_alerts)
+    report.alerts_lost = len(stream.expected_alerts - set(published))
+    report.unexpected_alerts = len(set(published) - stream.expected_alerts)
+    for key, count in published.items():
+        if count > 1:
+            report.alerts_doubled[window(world.injector.calls, key)] += count - 1
+
+
+def _stored(world: World, arn: str) -> dict[str, Any] | None:
+    enabled, world.injector.enabled = world.injector.enabled, False
+    try:
+        return stored_task(world.dynamodb, arn)
+    finally:
+        world.injector.enabled = enabled
+
+
+def window(calls: list[Any], key: str) -> str:
+    """Why an alert went out twice, read from the calls that touched its key in order:
+    the first publish SNS accepted was followed by a second before any mark was applied."""
+    published = False
+    cause = "unexplained"
+    for call in calls:
+        if call.key != key:
+            continue
+        if call.operation == "Publish" and call.applied:
+            if published:
+                return cause
+            published = True
+            cause = {
+                "applied_lost": "publish accepted, response lost",
+                "crash_after": "crash between publish and mark",
+            }.get(call.fault or "", "mark failed after retries")
+        elif call.operation == "UpdateItem" and call.fault == "crash_before" and published:
+            cause = "crash between publish and mark"
+        elif call.operation == "UpdateItem" and call.applied:
+            published = False
+            cause = "unexplained"
+    return cause
+
+
+def stored_versions(dynamodb: Any) -> dict[str, int]:
+    """Every task's stored version, by one paginated scan."""
+    versions: dict[str, int] = {}
+    pages = dynamodb.get_paginator("scan").paginate(
+        TableName=TASK_TABLE,
+        ProjectionExpression="taskArn, #v",
+        ExpressionAttributeNames={"#v": "version"},
+    )
+    for page in pages:
+        for item in page["Items"]:
+            versions[item["taskArn"]["S"]] = int(item["version"]["N"])
+    return versions
+
+
+def replay(world: World, stream: Stream) -> Report:
+    """Deliver a shuffled stream with duplicates once, in batches of 10, with no faults:
+    every event must succeed and the table must end at the ground truth."""
+    report = Report(events=len(stream.events), duplicates=stream.duplicates)
+    for start in range(0, len(stream.events), BATCH):
+        chunk = stream.events[start : start + BATCH]
+        records = [
+            {"messageId": str(start + i), "body": json.dumps(e)} for i, e in enumerate(chunk)
+        ]
+        report.batches += 1
+        report.deliveries += len(chunk)
+        report.record_failures += len(world.processor.process_batch(records)["batchItemFailures"])
+    stored = stored_versions(world.dynamodb)
+    report.wrong_states = sum(1 for arn, v in stream.final_versions.items() if stored.get(arn) != v)
+    return report
+
+
+def tasks_for(events: int, duplicate_share: float) -> int:
+    """How many task lives make `events` deliveries with that share of duplicates."""
+    return max(1, round(events / (len(LIFECYCLE) * (1 + duplicate_share))))

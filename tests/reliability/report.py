@@ -1,0 +1,157 @@
+"""The reliability figures for the record: `python -m tests.reliability.report`.
+
+Runs random fault mixes with SQS-like redelivery, hostile records mixed into batches of
+good ones, and a shuffled replay with duplicates, and prints what happened: faults
+injected by kind, events replayed, duplicates, final states wrong, alerts lost, alerts
+doubled by window, hostile records tried, batch crashes. Seeded: the same arguments
+print the same figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import random
+import time
+from collections import Counter
+
+from tests.events import task_event
+
+from .faults import FaultInjector
+from .harness import World, deliver, replay, task_stream, tasks_for
+from .hostile import hostile_body
+
+GOOD_ARN = "arn:aws:ecs:us-west-2:111122223333:task/good/{:032x}"
+
+
+def fault_mixes(mixes: int, tasks: int) -> None:
+    print(f"## Random fault mixes ({mixes}, {tasks} tasks each, 30 % duplicates, batches of 10)")
+    print(
+        "rate | events | faults | crashes | redelivered | DLQ | wrong | expected | lost | doubled"
+    )
+    totals: Counter[str] = Counter()
+    windows: Counter[str] = Counter()
+    sums: Counter[str] = Counter()
+    for n in range(mixes):
+        rate = 0.10 + 0.20 * n / max(1, mixes - 1)
+        stream = task_stream(tasks, 0.3, random.Random(100 + n), deployments=5)
+        injector = FaultInjector(rate=rate, crash_rate=0.005, rng=random.Random(200 + n))
+        with World(injector) as world:
+            r = deliver(world, stream)
+        totals.update(r.faults)
+        windows.update(r.alerts_doubled)
+        for name in (
+            "events",
+            "duplicates",
+            "wrong_states",
+            "alerts_expected",
+            "alerts_lost",
+            "doubled",
+            "batch_crashes",
+            "record_failures",
+            "dead_lettered",
+        ):
+            sums[name] += getattr(r, name)
+        print(
+            f"{rate:.0%} | {r.events} | {sum(r.faults.values())} | {r.batch_crashes} | "
+            f"{r.record_failures} | {r.dead_lettered} | {r.wrong_states} | "
+            f"{r.alerts_expected} | {r.alerts_lost} | {r.doubled}"
+        )
+    print(f"faults injected by kind: {dict(sorted(totals.items()))}")
+    print(
+        f"events delivered: {sums['events']} (duplicates {sums['duplicates']}); "
+        f"batch crashes: {sums['batch_crashes']}; records failed and redelivered: "
+        f"{sums['record_failures']}; dead-lettered then redriven: {sums['dead_lettered']}"
+    )
+    print(
+        f"final states wrong: {sums['wrong_states']}; alerts expected: "
+        f"{sums['alerts_expected']}, lost: {sums['alerts_lost']}, doubled: {sums['doubled']} "
+        f"({sums['doubled'] / max(1, sums['alerts_expected']):.1%}) by window: {dict(windows)}"
+    )
+
+
+def hostile(records: int) -> None:
+    print(f"\n## Hostile records ({records}, mixed 1:1 with good ones in batches of 10)")
+    rng = random.Random(300)
+    kinds: Counter[str] = Counter()
+    raised = unreported = good_lost = tried = 0
+    with World(FaultInjector()) as world:
+        serial = 0
+        while tried < records:
+            batch, good = [], []
+            for slot in range(10):
+                serial += 1
+                if slot % 2 == 0:
+                    body, what = hostile_body(rng, serial)
+                    kinds[_kind(what)] += 1
+                    tried += 1
+                else:
+                    arn = GOOD_ARN.format(serial)
+                    body = json.dumps(task_event(3, "RUNNING", task_arn=arn))
+                    good.append(arn)
+                batch.append({"messageId": str(serial), "body": body})
+            try:
+                failed = world.processor.process_batch(batch)["batchItemFailures"]
+            except Exception:
+                raised += 1
+                continue
+            unreported += sum(1 for f in failed if not f["itemIdentifier"])
+            for arn in good:
+                item = world.dynamodb.get_item(
+                    TableName="ecs-events-tasks", Key={"taskArn": {"S": arn}}
+                ).get("Item")
+                good_lost += item is None
+    print(
+        f"hostile records tried: {tried}; batch crashes (raised out of the batch): {raised}; "
+        f"failures with an empty identifier: {unreported}; good records not stored: {good_lost}"
+    )
+    print(f"hostile kinds: {dict(kinds.most_common())}")
+
+
+def _kind(what: str) -> str:
+    if " = " in what:
+        return "a field set to " + what.split(" = ")[1]
+    return "a missing field" if what.startswith("missing") else what
+
+
+def replays(events: int) -> None:
+    print(f"\n## Shuffled replay ({events} events, 30 % duplicates, no faults)")
+    stream = task_stream(tasks_for(events, 0.3), 0.3, random.Random(events))
+    started = time.monotonic()
+    with World(FaultInjector()) as world:
+        r = replay(world, stream)
+    print(
+        f"events replayed: {r.events} (duplicates {r.duplicates}) over "
+        f"{len(stream.final_versions)} tasks; failed: {r.record_failures}; "
+        f"final states wrong: {r.wrong_states}; {time.monotonic() - started:.0f} s"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    # 0 leaves a part out.
+    parser.add_argument("--mixes", type=int, default=7)
+    parser.add_argument("--tasks", type=int, default=150, help="task lives per fault mix")
+    parser.add_argument("--hostile", type=int, default=1000)
+    parser.add_argument("--replay", type=int, default=10_000, help="events replayed")
+    args = parser.parse_args()
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "us-west-2",
+    }.items():
+        os.environ[name] = value
+    logging.getLogger("ecs_events").disabled = True
+    if args.mixes:
+        fault_mixes(args.mixes, args.tasks)
+    if args.hostile:
+        hostile(args.hostile)
+    if args.replay:
+        replays(args.replay)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,110 @@
+"""Bounded, jittered retries of transient errors; everything else raises at once."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
+
+from ecs_events.retry import RetryPolicy, is_transient
+
+
+def client_error(code: str, status: int = 400) -> ClientError:
+    return ClientError(
+        {"Error": {"Code": code}, "ResponseMetadata": {"HTTPStatusCode": status}}, "PutItem"
+    )
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        client_error("ProvisionedThroughputExceededException"),
+        client_error("ThrottlingException"),
+        client_error("InternalServerError", 500),
+        client_error("Whatever", 503),
+        ReadTimeoutError(endpoint_url="https://dynamodb"),
+        EndpointConnectionError(endpoint_url="https://dynamodb"),
+    ],
+)
+def test_throttling_server_and_network_errors_are_transient(error: Exception) -> None:
+    assert is_transient(error)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        client_error("ConditionalCheckFailedException"),
+        client_error("ValidationException"),
+        client_error("ResourceNotFoundException"),
+        ValueError("bad"),
+    ],
+)
+def test_errors_a_retry_cannot_fix_are_not_transient(error: Exception) -> None:
+    assert not is_transient(error)
+
+
+def test_a_transient_error_is_retried_until_the_step_succeeds() -> None:
+    waits: list[float] = []
+    outcomes = [client_error("ThrottlingException"), client_error("ThrottlingException"), "ok"]
+
+    def step() -> str:
+        outcome = outcomes.pop(0)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    policy = RetryPolicy(sleep=waits.append, rng=random.Random(0))
+    assert policy.call(step) == "ok"
+    assert len(waits) == 2
+    assert 0 <= waits[0] <= 0.05 and 0 <= waits[1] <= 0.1  # full jitter under the ceiling
+
+
+def test_retries_are_bounded_and_the_last_error_is_raised() -> None:
+    calls: list[int] = []
+
+    def step() -> None:
+        calls.append(1)
+        raise client_error("InternalServerError", 500)
+
+    policy = RetryPolicy(attempts=4, sleep=lambda _: None)
+    with pytest.raises(ClientError, match="InternalServerError"):
+        policy.call(step)
+    assert len(calls) == 4
+
+
+def test_a_permanent_error_is_raised_without_a_retry() -> None:
+    calls: list[int] = []
+
+    def step() -> None:
+        calls.append(1)
+        raise client_error("ValidationException")
+
+    with pytest.raises(ClientError):
+        RetryPolicy(sleep=lambda _: None).call(step)
+    assert len(calls) == 1
+
+
+def test_waits_never_exceed_the_cap() -> None:
+    waits: list[float] = []
+
+    def step() -> None:
+        raise client_error("ThrottlingException")
+
+    policy = RetryPolicy(attempts=10, cap_seconds=0.2, sleep=waits.append, rng=random.Random(1))
+    with pytest.raises(ClientError):
+        policy.call(step)
+    assert len(waits) == 9 and max(waits) <= 0.2
+
+
+def test_no_retry_runs_into_the_end_of_the_invocation() -> None:
+    calls: list[int] = []
+
+    def step() -> None:
+        calls.append(1)
+        raise client_error("ThrottlingException")
+
+    policy = RetryPolicy(sleep=lambda _: None, remaining=lambda: 4.0, reserve_seconds=5.0)
+    with pytest.raises(ClientError):
+        policy.call(step)
+    assert len(calls) == 1
