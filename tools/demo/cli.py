@@ -38,9 +38,10 @@ def command() -> str:
     """The ecs-events of this environment, as a path a user can paste from the checkout."""
     beside = Path(sys.executable).parent / "ecs-events"
     try:
-        return os.path.relpath(beside)
-    except ValueError:
+        relative = os.path.relpath(beside)
+    except ValueError:  # another drive
         return str(beside)
+    return str(beside) if relative.startswith("..") else relative
 
 
 def handover(oom_task_id: str) -> list[list[str]]:
