@@ -32,7 +32,7 @@ test: setup
 
 .venv-demo/.installed: pyproject.toml
 	@echo "Installing what the demo needs into .venv-demo: boto3, moto's server, the ecs-events CLI."
-	@echo "About 40 s the first time (measured on 2 cores with a warm pip cache); pip shows each package."
+	@echo "About a minute, once (66 s measured on a shared 2-core machine, warm pip cache); pip lists each package."
 	$(PYTHON) -m venv .venv-demo
 	.venv-demo/bin/pip install --quiet --upgrade pip
 	.venv-demo/bin/pip install --progress-bar on -e '.[demo]' | grep -E '^(Collecting|Successfully)' || true
