@@ -278,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _raise_interrupted)
     screen = Screen(STEPS)
     screen.say("ECS events, end to end on a local AWS emulator: no AWS account, nothing leaves")
-    screen.say("127.0.0.1. Expect about two minutes; most of it is terraform apply.")
+    screen.say("127.0.0.1. Expect about three minutes; most of it is terraform apply and destroy.")
     screen.say()
     demo = Demo(args.seed, screen, args.keep)
     code = 0
