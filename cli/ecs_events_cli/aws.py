@@ -17,7 +17,7 @@ from typing import Any
 
 from botocore.exceptions import InvalidRegionError
 
-from .errors import CliError, Target
+from .errors import CliError, NotAws, Target
 
 DEFAULT_NAME = "ecs-events"
 
@@ -75,7 +75,7 @@ def client(args: argparse.Namespace, service: str) -> Any:
     )
     url = endpoint(args, env)
     try:
-        return session.client(
+        made = session.client(
             service, region_name=region(args, env), endpoint_url=url, config=config
         )
     except InvalidRegionError:
@@ -84,3 +84,14 @@ def client(args: argparse.Namespace, service: str) -> Any:
         raise CliError(
             f"{error}: give a URL such as http://localhost:5000 (--endpoint-url)"
         ) from None
+    # botocore reads a web page answered with 200 as an empty result ("no tasks match"):
+    # AWS APIs never answer HTML, so one is an endpoint that is not AWS.
+    made.meta.events.register("before-parse", refuse_web_pages)
+    return made
+
+
+def refuse_web_pages(response_dict: dict[str, Any], **_: Any) -> None:
+    headers = response_dict.get("headers") or {}
+    content_type = str(headers.get("content-type", headers.get("Content-Type", "")))
+    if content_type.lower().startswith("text/html"):
+        raise NotAws(int(response_dict.get("status_code") or 0))

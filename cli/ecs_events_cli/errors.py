@@ -69,6 +69,14 @@ class CliError(Exception):
         self.status = status
 
 
+class NotAws(Exception):
+    """The endpoint answered with a web page: whatever it is, it is not an AWS API."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
 @dataclass
 class Target:
     """What the command was talking to, so an error can name it."""
@@ -90,6 +98,12 @@ def explain(error: BaseException, target: Target) -> CliError | None:
     if isinstance(error, ClientError):
         return _client_error(error, target)
     where = target.where
+    if isinstance(error, NotAws):
+        return CliError(
+            f"{where} answered HTTP {error.status} with a web page, not as AWS does: "
+            "check --endpoint-url",
+            AWS,
+        )
     if isinstance(error, ProfileNotFound):
         return CliError(f"{_sentence(error)}: check --profile / AWS_PROFILE against ~/.aws/config")
     if isinstance(error, NoCredentialsError | PartialCredentialsError):

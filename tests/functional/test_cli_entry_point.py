@@ -145,6 +145,12 @@ def test_a_server_that_is_not_aws(env, canned_server) -> None:
     )
 
 
+@pytest.mark.parametrize("argv", [["tasks", "--cluster", "c"], ["redrive"]])
+def test_a_web_server_answering_200_is_not_taken_for_aws(env, canned_server, argv) -> None:
+    url = canned_server(200, "text/html; charset=utf-8", b"<html><body>Welcome</body></html>")
+    one_line(ecs_events(env, "--endpoint-url", url, *argv), 3, "web page", "--endpoint-url")
+
+
 def test_missing_permission_names_the_denied_action(env, canned_server) -> None:
     denial = {
         "__type": "com.amazon.coral.service#AccessDeniedException",

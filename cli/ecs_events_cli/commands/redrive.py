@@ -61,8 +61,10 @@ def queue_url(args: argparse.Namespace, sqs: Any, queue: str) -> str:
     if queue.startswith(("https://", "http://")):
         return queue
     args.target.subject = f"queue {queue}"
-    url: str = sqs.get_queue_url(QueueName=queue)["QueueUrl"]
-    return url
+    url = sqs.get_queue_url(QueueName=queue).get("QueueUrl")
+    if not url:
+        raise CliError(f"{args.target.where} gave no URL for queue {queue}: is it SQS?", AWS)
+    return str(url)
 
 
 def move(sqs: Any, source: str, destination: str, limit: int) -> Counter[str]:
