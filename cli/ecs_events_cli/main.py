@@ -15,6 +15,7 @@ the AWS CLI; --endpoint-url (or AWS_ENDPOINT_URL) points at a local emulator.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import traceback
@@ -52,6 +53,12 @@ def main(argv: Sequence[str] | None = None, env: dict[str, str] | None = None) -
         return int(args.run(args, env))
     except KeyboardInterrupt:
         return INTERRUPTED
+    except BrokenPipeError:
+        # `ecs-events tasks | head`: the reader has what it wanted. Point stdout at
+        # /dev/null so the interpreter's own flush at exit does not complain either.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as error:
         explained = explain(error, target)
         if explained is None:

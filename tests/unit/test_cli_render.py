@@ -197,3 +197,18 @@ def test_every_option_of_every_command_has_help() -> None:
 )
 def test_control_characters_are_escaped_and_other_text_is_kept(text, shown) -> None:
     assert render.clean(text) == shown
+
+
+class ClosedPipe(io.StringIO):
+    """stdout whose reader has gone (`ecs-events tasks | head -1`)."""
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_a_reader_that_leaves_early_ends_the_command_quietly(monkeypatch, capsys) -> None:
+    monkeypatch.setattr(aws, "client", lambda args, service: None)
+    monkeypatch.setattr(history, "find_tasks", lambda *args: [])
+    monkeypatch.setattr("sys.stdout", ClosedPipe())
+    assert main.main(["tasks", "--cluster", "c"], env={}) == 0
+    assert capsys.readouterr().err == ""
