@@ -50,16 +50,39 @@ class ProgressBar:
             self.stream.flush()
 
 
-def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+RED = "\x1b[31m"
+RESET = "\x1b[0m"
+
+
+def use_colour(stream: TextIO, env: dict[str, str]) -> bool:
+    """Colour only for a person at a terminal, and never when NO_COLOR is set (no-color.org)."""
+    return stream.isatty() and "NO_COLOR" not in env and env.get("TERM") != "dumb"
+
+
+def render_table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    marked: Sequence[bool] | None = None,
+) -> str:
+    """Aligned columns; rows flagged in `marked` are red. Widths are measured on the text
+    alone, and the colour wraps the finished line, so alignment holds."""
     rows = [[clean(cell) for cell in row] for row in rows]
     widths = [len(h) for h in headers]
     for row in rows:
         widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
-    lines = [headers, *rows]
-    return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
-        for line in lines
-    )
+    flags = [False, *(marked or [False] * len(rows))]
+    lines = []
+    for line, flagged in zip([headers, *rows], flags, strict=True):
+        text = "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True))
+        lines.append(f"{RED}{text.rstrip()}{RESET}" if flagged else text.rstrip())
+    return "\n".join(lines)
+
+
+def failed(task: dict[str, Any]) -> bool:
+    """A task that never started or stopped with a container exiting non-zero."""
+    if task.get("stopCode") == "TaskFailedToStart":
+        return True
+    return any(c.get("exitCode") not in (None, 0) for c in task.get("containers", []))
 
 
 def _exit_codes(task: dict[str, Any]) -> str:
@@ -67,7 +90,7 @@ def _exit_codes(task: dict[str, Any]) -> str:
     return ",".join(codes) or "-"
 
 
-def render_tasks(items: list[dict[str, Any]]) -> str:
+def render_tasks(items: list[dict[str, Any]], colour: bool = False) -> str:
     if not items:
         return "no tasks match"
     rows = [
@@ -84,7 +107,9 @@ def render_tasks(items: list[dict[str, Any]]) -> str:
         for item in items
     ]
     headers = ["TASK", "CLUSTER", "DEFINITION", "GROUP", "STATUS", "STOP CODE", "EXIT", "UPDATED"]
-    return render_table(headers, rows) + f"\n{len(items)} task{'s' if len(items) != 1 else ''}"
+    marked = [colour and failed(item) for item in items]
+    table = render_table(headers, rows, marked)
+    return table + f"\n{len(items)} task{'s' if len(items) != 1 else ''}"
 
 
 def render_task(item: dict[str, Any]) -> str:

@@ -212,3 +212,45 @@ def test_a_reader_that_leaves_early_ends_the_command_quietly(monkeypatch, capsys
     monkeypatch.setattr("sys.stdout", ClosedPipe())
     assert main.main(["tasks", "--cluster", "c"], env={}) == 0
     assert capsys.readouterr().err == ""
+
+
+FAILED_TASK = {
+    "taskArn": "arn:aws:ecs:r:1:task/c/oom",
+    "lastStatus": "STOPPED",
+    "containers": [{"name": "app", "exitCode": 137}],
+}
+FINE_TASK = {
+    "taskArn": "arn:aws:ecs:r:1:task/c/ok",
+    "lastStatus": "STOPPED",
+    "containers": [{"name": "app", "exitCode": 0}],
+}
+
+
+def test_failed_tasks_are_red_and_the_columns_stay_aligned() -> None:
+    plain = render.render_tasks([FAILED_TASK, FINE_TASK]).splitlines()
+    coloured = render.render_tasks([FAILED_TASK, FINE_TASK], colour=True).splitlines()
+    assert coloured[1] == render.RED + plain[1] + render.RESET
+    assert coloured[0] == plain[0] and coloured[2] == plain[2]
+
+
+def test_a_task_that_never_started_counts_as_failed() -> None:
+    assert render.failed({"stopCode": "TaskFailedToStart", "containers": []})
+    assert not render.failed({"stopCode": "UserInitiated", "containers": [{"exitCode": 0}]})
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(
+    ("stream", "env", "expected"),
+    [
+        (Terminal(), {}, True),
+        (Terminal(), {"NO_COLOR": "1"}, False),
+        (Terminal(), {"TERM": "dumb"}, False),
+        (io.StringIO(), {}, False),
+    ],
+)
+def test_colour_only_for_a_terminal_that_wants_it(stream, env, expected) -> None:
+    assert render.use_colour(stream, env) is expected

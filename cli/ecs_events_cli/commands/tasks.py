@@ -79,7 +79,7 @@ def run(args: argparse.Namespace, env: dict[str, str]) -> int:
     if args.json:
         render.print_json(items)
     else:
-        print(render.render_tasks(items))
+        print(render.render_tasks(items, colour=render.use_colour(sys.stdout, env)))
     return 0
 
 
