@@ -67,18 +67,22 @@ class Stack:
         """Destroys what apply made; False when there was nothing to destroy."""
         if self.workspace is None or not self.applying:
             return False
-        addresses = [
-            a
-            for a in self.workspace.state_addresses()
-            if a.split(".")[-2] in QUEUE_ATTRIBUTE_RESOURCES
-        ]
-        self.workspace.forget(addresses)
-        if addresses:
+        forgotten = forget_queue_attributes(self.workspace)
+        if forgotten:
             self.screen.detail(
-                f"Dropped {len(addresses)} SQS policy resources from the state first: they go"
+                f"Dropped {forgotten} SQS policy resources from the state first: they go"
             )
             self.screen.detail(
                 "with their queues, and the provider would wait ~25 s to see each removal settle."
             )
         self.workspace.destroy()
         return True
+
+
+def forget_queue_attributes(workspace: Workspace) -> int:
+    """Drops the queue-attribute resources from the state before a destroy (see above)."""
+    addresses = [
+        a for a in workspace.state_addresses() if a.split(".")[-2] in QUEUE_ATTRIBUTE_RESOURCES
+    ]
+    workspace.forget(addresses)
+    return len(addresses)
