@@ -158,6 +158,14 @@ variable "alerts" {
   })
   default = {}
 
+  # Without this, alerts = { email_addresses = [...] } alone would create nothing and say
+  # nothing. Inputs whose defaults are lists or numbers (triggers, exit_codes) are not
+  # compared: only the ones that can only mean "I want alerts".
+  validation {
+    condition     = var.alerts.enabled || (var.alerts.topic_arn == null && var.alerts.topic_kms_key_arn == null && length(var.alerts.email_addresses) == 0 && length(var.alerts.families) == 0 && length(var.alerts.services) == 0 && !var.alerts.alarm.enabled)
+    error_message = "alerts sets topic_arn, topic_kms_key_arn, email_addresses, families, services or alarm, but alerts are off: add enabled = true to alerts (or remove those settings)."
+  }
+
   validation {
     condition     = !var.alerts.enabled || anytrue(values(var.alerts.triggers))
     error_message = "alerts.triggers turns every trigger off; turn one on or set alerts.enabled = false."
@@ -214,6 +222,11 @@ variable "history" {
   default = {}
 
   validation {
+    condition     = var.history.enabled || var.history.retention_days == null
+    error_message = "history.retention_days is set but history.enabled is false: remove enabled = false (the event log is on by default) or retention_days."
+  }
+
+  validation {
     condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], coalesce(var.history.retention_days, 365))
     error_message = "history.retention_days must be null (use log_retention_days) or a value CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
   }
@@ -250,6 +263,11 @@ variable "reconciler" {
   validation {
     condition     = alltrue([for region in var.reconciler.members.regions : can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", region))])
     error_message = "reconciler.members.regions must be region names such as eu-west-1 (empty: the reconciler's own region)."
+  }
+
+  validation {
+    condition     = var.reconciler.enabled || (var.reconciler.schedule_minutes == 15 && var.reconciler.memory_mb == 256 && var.reconciler.timeout_seconds == 300 && var.reconciler.log_level == "INFO" && !var.reconciler.reserve_concurrency && length(var.reconciler.members.role_arns) == 0 && var.reconciler.members.role_name == null && length(var.reconciler.members.regions) == 0)
+    error_message = "reconciler settings are given but the reconciler is off: add enabled = true to reconciler (or remove the settings)."
   }
 
   validation {

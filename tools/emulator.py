@@ -4,10 +4,6 @@ Run as `python -m tools.emulator -H 127.0.0.1 -p PORT`: moto's own server, with 
 additions the module needs. `LocalEmulator` starts that as a subprocess,
 waits until it answers and stops it again by its PID.
 
-- SQS: moto 5.2 stores a queue's RedriveAllowPolicy but never returns it from
-  GetQueueAttributes (and rejects the name when asked for it alone), so the provider's
-  `aws_sqs_queue_redrive_allow_policy` waits for the value it set to read back, for minutes,
-  then fails. AWS returns it; so does this server.
 - CloudWatch Logs: moto 5.2 does not implement query definitions (saved Logs Insights
   queries; modules/history ships three). Put, Describe and Delete are served here from
   memory, with the fields the provider reads.
@@ -36,39 +32,6 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import IO, Any
-
-REDRIVE_ALLOW_POLICY = "RedriveAllowPolicy"
-
-
-def _return_redrive_allow_policy() -> None:
-    from moto.sqs.models import Queue, SQSBackend
-
-    original_attributes = Queue.attributes.fget
-    original_get = SQSBackend.get_queue_attributes
-
-    def attributes(queue: Queue) -> dict[str, Any]:
-        result: dict[str, Any] = original_attributes(queue)  # type: ignore[misc]
-        # Removing the policy sets it to "", which AWS then no longer returns.
-        policy = getattr(queue, "redrive_allow_policy", None)
-        if policy:
-            result[REDRIVE_ALLOW_POLICY] = policy
-        return result
-
-    @functools.wraps(original_get)
-    def get_queue_attributes(
-        backend: SQSBackend, queue_name: str, attribute_names: list[str]
-    ) -> dict[str, Any]:
-        others = [name for name in attribute_names if name != REDRIVE_ALLOW_POLICY]
-        result: dict[str, Any] = original_get(backend, queue_name, others) if others else {}
-        if REDRIVE_ALLOW_POLICY in attribute_names:
-            policy = getattr(backend.get_queue(queue_name), "redrive_allow_policy", None)
-            if policy:
-                result[REDRIVE_ALLOW_POLICY] = policy
-        return result
-
-    Queue.attributes = property(attributes)  # type: ignore[method-assign,assignment]
-    SQSBackend.get_queue_attributes = get_queue_attributes  # type: ignore[method-assign]
-
 
 # DynamoDB's item writes: AWS evaluates their condition and writes as one atomic step.
 DYNAMODB_WRITES = ("put_item", "update_item", "delete_item")
@@ -260,7 +223,6 @@ class LocalEmulator:
 def main() -> None:
     from moto import server
 
-    _return_redrive_allow_policy()
     _atomic_dynamodb_writes()
     _serve_query_definitions()
     _validate_state_machine_definitions()

@@ -77,11 +77,86 @@ def read_blocks(path: Path) -> list[Block]:
     return blocks
 
 
+def _split_top_level(text: str, separators: str) -> list[str]:
+    """Pieces of `text` split at separators outside any bracket or string."""
+    pieces, depth, start, quoted = [], 0, 0, False
+    for index, char in enumerate(text):
+        if char == '"':
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif char in "({[":
+            depth += 1
+        elif char in ")}]":
+            depth -= 1
+        elif char in separators and depth == 0:
+            pieces.append(text[start:index])
+            start = index + 1
+    pieces.append(text[start:])
+    return [piece.strip() for piece in pieces if piece.strip()]
+
+
+def _depths(text: str) -> list[int]:
+    """The bracket depth at each character of `text` (strings are not looked into)."""
+    depths, depth, quoted = [], 0, False
+    for char in text:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in "({[":
+            depth += 1
+        elif not quoted and char in ")}]":
+            depth -= 1
+        depths.append(depth)
+    return depths
+
+
+def _object_attributes(expression: str) -> list[tuple[str, str]] | None:
+    """(name, type expression) of each top-level attribute of `object({...})`, else None.
+    Works on one-line text: each attribute starts with `name =` outside any bracket."""
+    expression = " ".join(expression.split())
+    if not (expression.startswith("object({") and expression.endswith("})")):
+        return None
+    inner = expression[len("object({") : -len("})")]
+    depths = _depths(inner)
+    starts = [
+        found
+        for found in re.finditer(r"(\w+)\s*=(?!=)\s*", inner)
+        if depths[found.start()] == 0 and (found.start() == 0 or inner[found.start() - 1] == " ")
+    ]
+    attributes = []
+    for number, found in enumerate(starts):
+        end = starts[number + 1].start() if number + 1 < len(starts) else len(inner)
+        attributes.append((found.group(1), inner[found.end() : end].strip().rstrip(",")))
+    return attributes
+
+
+def _optional(expression: str) -> tuple[str, str | None]:
+    """`optional(TYPE, DEFAULT)` as (TYPE, DEFAULT); a bare type as (TYPE, None)."""
+    if expression.startswith("optional(") and expression.endswith(")"):
+        arguments = _split_top_level(expression[len("optional(") : -1], ",")
+        return arguments[0], (arguments[1] if len(arguments) > 1 else "null")
+    return expression, None
+
+
+def effective_default(type_expression: str, default: str) -> str:
+    """The value Terraform uses for `default`: an object's optional() defaults filled in,
+    nested objects too, so `{}` reads as what the module will really do."""
+    attributes = _object_attributes(type_expression)
+    if attributes is None or default.strip() != "{}":
+        return " ".join(default.split())
+    shown = []
+    for name, expression in attributes:
+        inner_type, inner_default = _optional(expression)
+        value = "null" if inner_default is None else effective_default(inner_type, inner_default)
+        shown.append(f"{name} = {value}")
+    return "{ " + ", ".join(shown) + " }"
+
+
 def _short(expression: str) -> str:
-    """Object types are summarised by their attribute names; the rest shown as written."""
-    if expression.startswith("object({") and len(expression) > 60:
-        names = re.findall(r"(\w+)\s*=", expression[len("object({") :])
-        return "object({ " + ", ".join(dict.fromkeys(names)) + " })"
+    """Object types are summarised by their top-level attribute names; the rest as written."""
+    attributes = _object_attributes(expression)
+    if attributes is not None and len(expression) > 60:
+        return "object({ " + ", ".join(name for name, _ in attributes) + " })"
     return expression
 
 
@@ -92,7 +167,11 @@ def _cell(text: str) -> str:
 def inputs_table(module: Path) -> str:
     rows = ["| Name | Description | Type | Default |", "|---|---|---|---|"]
     for block in read_blocks(module / "variables.tf"):
-        default = "required" if block.default is None else f"`{_cell(_short(block.default))}`"
+        default = (
+            "required"
+            if block.default is None
+            else f"`{_cell(effective_default(block.type, block.default))}`"
+        )
         rows.append(
             f"| `{block.name}` | {_cell(block.description)} | `{_cell(_short(block.type))}` "
             f"| {default} |"

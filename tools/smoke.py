@@ -19,7 +19,7 @@ endpoint, for Terraform and boto3 alike, set by the environment (AWS_ENDPOINT_UR
 
 or, against an emulator already running, SMOKE_ENDPOINT_URL=http://127.0.0.1:<port>.
 The emulator cannot run Lambda code without Docker, so there this process plays the Lambda
-service for the handler (tools/demo.py's stand-in); on AWS the deployed function runs.
+service for the handler (tools/demo's stand-in); on AWS the deployed function runs.
 Exit status 0 when every check passed.
 """
 
@@ -38,15 +38,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from tools import demo_events
-from tools.demo import (
-    LambdaStandIn,
-    Screen,
-    _forget_queue_attributes,
-    collect_alerts,
-    deliver,
-    load_handler,
-)
+from tools.demo import events as demo_events
+from tools.demo.lambda_service import LambdaStandIn, deliver, load_handler
+from tools.demo.report import collect_alerts
+from tools.demo.screen import Screen
+from tools.demo.stack import forget_queue_attributes
 from tools.emulator import LocalEmulator
 from tools.terraform import Workspace, copy_sources
 
@@ -238,7 +234,7 @@ class Smoke:
                 if self.endpoint:
                     # The emulator's queue policies go with their queues; the provider
                     # would wait ~25 s to see each removal settle.
-                    _forget_queue_attributes(self.workspace)
+                    forget_queue_attributes(self.workspace)
                 self.workspace.destroy()
                 self.screen.detail(f"{self.name} destroyed")
 
@@ -271,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
         "--emulator", action="store_true", help="start the local emulator and run against it"
     )
     args = parser.parse_args(argv)
-    screen = Screen()
+    screen = Screen(5)
     endpoint = os.environ.get("SMOKE_ENDPOINT_URL")
     emulator = LocalEmulator(Path(tempfile.mkdtemp(prefix="ecs-events-smoke-")) / "emulator.log")
     code = 0

@@ -90,20 +90,30 @@ def get_task(dynamodb: Any, table: str, task_arn: str) -> dict[str, Any] | None:
     return _item(raw) if raw else None
 
 
-def task_arn_for_id(dynamodb: Any, table: str, task_id: str, cluster: str) -> str:
-    """A task ID becomes its ARN from the table's own ARN (partition, region, account):
-    one DescribeTable instead of a scan."""
+def ecs_arn_for_id(dynamodb: Any, table: str, kind: str, cluster: str, resource_id: str) -> str:
+    """A task or container-instance ID becomes its ARN from the table's own ARN (partition,
+    region, account): one DescribeTable instead of a scan."""
     table_arn = dynamodb.describe_table(TableName=table)["Table"]["TableArn"]
     partition, _, region, account = table_arn.split(":")[1:5]
-    return f"arn:{partition}:ecs:{region}:{account}:task/{cluster}/{task_id}"
+    return f"arn:{partition}:ecs:{region}:{account}:{kind}/{cluster}/{resource_id}"
 
 
 def find_task_by_id(dynamodb: Any, table: str, task_id: str) -> dict[str, Any] | None:
     """The slow path when the cluster is unknown: a scan for the ARN ending in the ID."""
+    return _find_by_id(dynamodb, table, TASK_KEY, task_id)
+
+
+def find_container_instance_by_id(dynamodb: Any, table: str, instance_id: str) -> str | None:
+    """The ARN of the container instance with this ID, from a scan of its (small) table."""
+    found = _find_by_id(dynamodb, table, CONTAINER_INSTANCE_KEY, instance_id)
+    return None if found is None else str(found[CONTAINER_INSTANCE_KEY])
+
+
+def _find_by_id(dynamodb: Any, table: str, key: str, resource_id: str) -> dict[str, Any] | None:
     for item in scan_items(
-        dynamodb, table, "contains(#key, :id)", {"#key": TASK_KEY}, {":id": task_id}
+        dynamodb, table, "contains(#key, :id)", {"#key": key}, {":id": resource_id}
     ):
-        if item[TASK_KEY].endswith("/" + task_id):
+        if item[key].endswith("/" + resource_id):
             return item
     return None
 
@@ -329,7 +339,14 @@ def parse_since(text: str, now: datetime | None = None) -> int:
     now = now or datetime.now(UTC)
     relative = _RELATIVE.match(text.strip().lower())
     if relative:
-        moment = now - timedelta(seconds=int(relative.group(1)) * _UNIT_SECONDS[relative.group(2)])
+        try:
+            moment = now - timedelta(
+                seconds=int(relative.group(1)) * _UNIT_SECONDS[relative.group(2)]
+            )
+        except OverflowError:
+            raise ValueError(
+                f"{text!r} reaches back before the year 1: give 30m, 24h, 7d or an ISO time"
+            ) from None
     else:
         try:
             moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))

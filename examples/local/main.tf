@@ -1,5 +1,5 @@
 # The real module against a local AWS API emulator (moto_server), for `make demo` and the
-# end-to-end test: no AWS account, nothing leaves 127.0.0.1. tools/demo.py starts the
+# end-to-end test: no AWS account, nothing leaves 127.0.0.1. tools/demo (make demo) starts the
 # emulator, applies this, plays the Lambda service (the emulator cannot run Lambda code
 # without Docker) and destroys it again.
 provider "aws" {

@@ -5,7 +5,7 @@ locals {
     container-instances = "containerInstanceArn"
   }
 
-  # Query indexes of the task table (names shared with lambda_src/ecs_events/history.py).
+  # Query indexes of the task table (names shared with cli/ecs_events_cli/history.py).
   # Keyed on attributes every record already has, so no item grows a byte (a record near
   # 1 KB must not cross into a second write unit). An index is written only when an
   # applied write changes its keys or projected attributes (a key change is a delete and a

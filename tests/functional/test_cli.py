@@ -10,13 +10,20 @@ import pytest
 
 from ecs_events.config import Settings
 from ecs_events.handler import Processor
-from ecs_events_cli import cli
-from tests.events import ACCOUNT, REGION, container_instance_event, task_event
+from ecs_events_cli import aws as cli_aws
+from ecs_events_cli.main import main
+from tests.events import (
+    ACCOUNT,
+    CONTAINER_INSTANCE_ARN,
+    REGION,
+    container_instance_event,
+    task_event,
+)
 from tests.functional.conftest import RequestCounter
 from tests.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE, create_state_tables
 
 ENV = {"TASK_TABLE_NAME": TASK_TABLE, "CONTAINER_INSTANCE_TABLE_NAME": CONTAINER_INSTANCE_TABLE}
-INSTANCE_ARN = f"arn:aws:ecs:{REGION}:{ACCOUNT}:container-instance/default/0c1d2e3f4a5b6c7d8e9f"
+INSTANCE_ARN = CONTAINER_INSTANCE_ARN  # the instance container_instance_event() registers
 
 
 def task_arn(cluster: str, task_id: str) -> str:
@@ -89,12 +96,12 @@ def fill(dynamodb: Any) -> None:
 def filled(dynamodb: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     fill(dynamodb)
     # The CLI's own client would reach moto too; using the fixture's lets tests count calls.
-    monkeypatch.setattr(cli, "client", lambda args, service: dynamodb)
+    monkeypatch.setattr(cli_aws, "client", lambda args, service: dynamodb)
     return dynamodb
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str, env: dict[str, str] = ENV) -> Any:
-    code = cli.main(list(argv), env=dict(env))
+    code = main(list(argv), env=dict(env))
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -185,7 +192,7 @@ def test_tables_without_query_indexes_fall_back_to_a_scan_and_say_so(
     dynamodb = boto3.client("dynamodb", region_name=REGION)
     create_state_tables(dynamodb, query_indexes=False)
     fill(dynamodb)
-    monkeypatch.setattr(cli, "client", lambda args, service: dynamodb)
+    monkeypatch.setattr(cli_aws, "client", lambda args, service: dynamodb)
     code, out, err = run(capsys, "tasks", "--cluster", "default", "--status", "RUNNING")
     assert code == 0
     assert sorted(ids(out)) == ["1b2c3d", "9e8d7c"]
@@ -288,39 +295,90 @@ def test_instances_of_another_cluster_are_none(filled, capsys) -> None:
     assert out.strip() == "no container instances match"
 
 
+# --- names a person has in hand ---------------------------------------------------------
+
+
+def test_cluster_arn_matches_what_the_cluster_name_matches(filled, capsys) -> None:
+    by_name = run(capsys, "tasks", "--cluster", "default")
+    by_arn = run(capsys, "tasks", "--cluster", f"arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/default")
+    assert by_arn == by_name and by_arn[0] == 0 and len(ids(by_arn[1])) == 3
+
+
+def test_an_arn_of_something_else_is_refused_as_a_cluster(filled, capsys) -> None:
+    code, out, err = run(capsys, "tasks", "--cluster", task_arn("default", "0a7f3c"))
+    assert (code, out) == (2, "")
+    assert "is not a cluster ARN" in err and err.count("\n") == 1
+
+
+def test_instance_short_id_as_instances_prints_it_finds_its_tasks(filled, capsys) -> None:
+    short = INSTANCE_ARN.rsplit("/", 1)[-1]
+    listed = run(capsys, "instances")[1]
+    assert short in listed.split()
+    code, out, _ = run(capsys, "tasks", "--instance", short)
+    assert code == 0 and ids(out) == ["9e8d7c"]
+
+
+def test_instance_short_id_with_a_cluster_needs_no_scan(
+    filled, capsys, dynamodb_requests: RequestCounter
+) -> None:
+    short = INSTANCE_ARN.rsplit("/", 1)[-1]
+    code, out, _ = run(capsys, "tasks", "--instance", short, "--cluster", "default")
+    assert code == 0 and ids(out) == ["9e8d7c"]
+    assert dynamodb_requests["Scan"] == 0
+
+
+def test_unknown_instance_id_is_exit_1_and_says_so(filled, capsys) -> None:
+    code, _, err = run(capsys, "tasks", "--instance", "ffffffffffff")
+    assert code == 1 and "container instance ffffffffffff is not in" in err
+
+
+def test_a_listing_that_scans_says_so_and_names_the_flags_that_query(filled, capsys) -> None:
+    _, _, err = run(capsys, "tasks", "--limit", "2")
+    assert "scanning all of" in err and "--cluster" in err
+
+
+def test_an_index_query_says_nothing_on_stderr(filled, capsys) -> None:
+    _, _, err = run(capsys, "tasks", "--cluster", "default")
+    assert err == ""
+
+
+def test_stored_control_characters_are_printed_escaped(dynamodb, capsys, monkeypatch) -> None:
+    event = ecs_task("e5c4e5", "STOPPED", exit_code=1, reason="boom\x1b[2J\x1b]0;owned\x07")
+    event["detail"]["stoppedReason"] = "Essential container exited\x1b[31m\r\n"
+    settings = Settings(TASK_TABLE, CONTAINER_INSTANCE_TABLE, retention_days=30)
+    assert Processor(settings, dynamodb).process_event(event).name == "applied"
+    monkeypatch.setattr(cli_aws, "client", lambda args, service: dynamodb)
+    for argv in (["task", task_arn("default", "e5c4e5")], ["tasks", "--cluster", "default"]):
+        code, out, _ = run(capsys, *argv)
+        assert code == 0 and "\x1b" not in out and "\x07" not in out and "\r" not in out
+    assert "exited\\x1b[31m\\r\\n" in run(capsys, "task", task_arn("default", "e5c4e5"))[1]
+
+
 # --- errors a person can fix -------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("argv", "variable"),
-    [
-        (["tasks"], "TASK_TABLE_NAME"),
-        (["task", "abc"], "TASK_TABLE_NAME"),
-        (["instances"], "CONTAINER_INSTANCE_TABLE_NAME"),
-        (["backfill", "--cluster", "default"], "TASK_TABLE_NAME"),
-    ],
-)
-def test_missing_table_is_one_line_naming_what_to_set_and_exit_2(capsys, argv, variable) -> None:
-    code, out, err = run(capsys, *argv, env={})
-    assert (code, out) == (2, "")
-    assert err.count("\n") == 1 and variable in err
+def test_tables_are_named_after_the_module_name_when_none_is_given(aws, capsys) -> None:
+    code, out, err = run(capsys, "--name", "staging", "tasks", "--cluster", "default", env={})
+    assert (code, out) == (3, "")
+    assert err.startswith("ecs-events: error: table staging-tasks not found")
+    assert "--name" in err and err.count("\n") == 1
 
 
-def test_table_that_does_not_exist_is_exit_2(aws, capsys) -> None:
+def test_table_that_does_not_exist_is_exit_3(aws, capsys) -> None:
     code, _, err = run(capsys, "tasks", "--cluster", "default", env={"TASK_TABLE_NAME": "gone"})
-    assert code == 2
+    assert code == 3
     assert err.startswith("ecs-events: error: table gone not found") and err.count("\n") == 1
 
 
-def test_unreachable_endpoint_is_exit_2(capsys) -> None:
+def test_unreachable_endpoint_is_exit_3(capsys) -> None:
     code, _, err = run(
         capsys, "--endpoint-url", "http://127.0.0.1:9", "tasks", "--cluster", "default"
     )
-    assert code == 2
+    assert code == 3
     assert "cannot reach http://127.0.0.1:9" in err and err.count("\n") == 1
 
 
-def test_missing_credentials_are_exit_2(capsys, monkeypatch, tmp_path) -> None:
+def test_missing_credentials_are_exit_3(capsys, monkeypatch, tmp_path) -> None:
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
@@ -328,7 +386,7 @@ def test_missing_credentials_are_exit_2(capsys, monkeypatch, tmp_path) -> None:
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     monkeypatch.delenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", raising=False)
     code, _, err = run(capsys, "tasks", "--cluster", "default")
-    assert code == 2 and "no AWS credentials" in err
+    assert code == 3 and "no AWS credentials" in err
 
 
 # --- backfill ----------------------------------------------------------------------------
@@ -356,3 +414,55 @@ def test_backfill_json_summary_parses(dynamodb, capsys) -> None:
     (summary,) = json.loads(out)
     assert summary["cluster"] == "empty" and summary["tasks"] == {}
     assert summary["requests"] == {"ListTasks": 2, "ListContainerInstances": 1}
+
+
+# --- redrive -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def queues(aws: None) -> tuple[Any, str, str]:
+    """The handler's queue and dead-letter queue as the module names them (name ecs-events)."""
+    sqs = boto3.client("sqs", region_name=REGION)
+    queue = sqs.create_queue(QueueName="ecs-events")["QueueUrl"]
+    dead = sqs.create_queue(QueueName="ecs-events-dlq")["QueueUrl"]
+    return sqs, queue, dead
+
+
+def bodies(sqs: Any, url: str) -> list[str]:
+    found: list[str] = []
+    while True:
+        messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+        if not messages:
+            return sorted(found)
+        found += [m["Body"] for m in messages]
+        for m in messages:
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+
+
+def test_redrive_moves_every_dead_letter_back_and_says_what_moved(queues, capsys) -> None:
+    sqs, queue, dead = queues
+    sent = [json.dumps(task_event(version=n)) for n in range(12)]
+    sent.append(json.dumps(container_instance_event()))
+    for body in sent:
+        sqs.send_message(QueueUrl=dead, MessageBody=body)
+    code, out, err = run(capsys, "redrive", env={})
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0] == f"moved 13 messages from {dead} to {queue}"
+    assert "    12  ECS Task State Change" in out
+    assert "     1  ECS Container Instance State Change" in out
+    assert bodies(sqs, queue) == sorted(sent) and bodies(sqs, dead) == []
+
+
+def test_redrive_moves_at_most_max_and_leaves_the_rest(queues, capsys) -> None:
+    sqs, queue, dead = queues
+    for n in range(5):
+        sqs.send_message(QueueUrl=dead, MessageBody=json.dumps(task_event(version=n)))
+    code, out, _ = run(capsys, "redrive", "--max", "3", "--json", env={})
+    assert code == 0 and json.loads(out)["moved"] == {"ECS Task State Change": 3}
+    assert len(bodies(sqs, queue)) == 3
+
+
+def test_redrive_of_a_name_without_queues_is_one_line_exit_3(queues, capsys) -> None:
+    code, _, err = run(capsys, "redrive", "--name", "other", env={})
+    assert code == 3
+    assert err.startswith("ecs-events: error: queue other-dlq not found") and err.count("\n") == 1

@@ -9,7 +9,7 @@ import boto3
 import pytest
 
 from ecs_events.accounts import EcsClients
-from ecs_events_cli import cli
+from ecs_events_cli import main as cli
 from tests.functional.conftest import REGION
 from tests.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE
 
@@ -61,7 +61,7 @@ def test_backfill_reads_a_member_cluster_through_its_read_role(
 
 def test_without_the_role_the_member_cluster_is_not_found(member_cluster, capsys) -> None:
     code, _, err = run(capsys, "backfill", "--cluster", CLUSTER, "--no-progress")
-    assert code == 2 and "needs that account's --role-arn" in err
+    assert code == 3 and "needs that account's --role-arn" in err  # AWS: no such cluster
     assert stored_accounts(member_cluster) == []
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import io
 import tomllib
 from datetime import UTC, datetime
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ecs_events_cli import cli, history
+from ecs_events_cli import aws, history, main, render
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -17,11 +18,11 @@ NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
 def test_console_script_is_declared() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    assert project["scripts"] == {"ecs-events": "ecs_events_cli.cli:main"}
+    assert project["scripts"] == {"ecs-events": "ecs_events_cli.main:main"}
 
 
 def test_table_columns_are_aligned_and_lines_not_padded_at_the_end() -> None:
-    table = cli.render_table(["A", "LONGER"], [["wide cell", "x"], ["b", ""]])
+    table = render.render_table(["A", "LONGER"], [["wide cell", "x"], ["b", ""]])
     assert table.splitlines() == ["A          LONGER", "wide cell  x", "b"]
 
 
@@ -81,7 +82,7 @@ def test_filter_keeps_only_items_matching_every_given_field() -> None:
 
 def test_progress_bar_redraws_one_line_and_ends_it_once() -> None:
     stream = io.StringIO()
-    bar = cli.ProgressBar(stream, "prod")
+    bar = render.ProgressBar(stream, "prod")
     bar.update(0, 4, "tasks")
     bar.update(2, 4, "tasks")
     bar.close()
@@ -92,13 +93,13 @@ def test_progress_bar_redraws_one_line_and_ends_it_once() -> None:
 
 def test_progress_bar_never_drawn_writes_nothing() -> None:
     stream = io.StringIO()
-    cli.ProgressBar(stream, "prod").close()
+    render.ProgressBar(stream, "prod").close()
     assert stream.getvalue() == ""
 
 
 def test_progress_bar_of_nothing_to_do_is_full() -> None:
     stream = io.StringIO()
-    cli.ProgressBar(stream, "empty").update(0, 0, "tasks")
+    render.ProgressBar(stream, "empty").update(0, 0, "tasks")
     assert "[" + "#" * 30 + "] 0/0" in stream.getvalue()
 
 
@@ -114,21 +115,142 @@ ENV = {"TASK_TABLE_NAME": "t", "CONTAINER_INSTANCE_TABLE_NAME": "c"}
     ],
 )
 def test_bad_arguments_are_one_line_and_exit_2_before_any_aws_call(capsys, argv, message) -> None:
-    assert cli.main(argv, env=ENV) == 2
+    assert main.main(argv, env=ENV) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
 
 
 def test_task_json_and_table_share_the_renderers_for_a_bare_record() -> None:
-    shown = cli.render_task({"taskArn": "arn:aws:ecs:r:1:task/c/abc", "lastStatus": "PENDING"})
+    shown = render.render_task({"taskArn": "arn:aws:ecs:r:1:task/c/abc", "lastStatus": "PENDING"})
     assert shown.splitlines()[0] == "Task        abc"
     assert "version unknown" in shown  # a state from moto or an old backfill has none
 
 
 def test_table_and_endpoint_options_work_before_or_after_the_command() -> None:
-    parser = cli.build_parser({"TASK_TABLE_NAME": "from-env"})
+    parser = main.build_parser()
     after = parser.parse_args(["tasks", "--task-table", "t2", "--endpoint-url", "http://x"])
     before = parser.parse_args(["--task-table", "t1", "tasks"])
     neither = parser.parse_args(["tasks"])
     assert (after.task_table, after.endpoint_url) == ("t2", "http://x")
-    assert (before.task_table, neither.task_table) == ("t1", "from-env")
+    assert (before.task_table, neither.task_table) == ("t1", None)
+
+
+def tables(argv: list[str], env: dict[str, str]) -> tuple[str, str]:
+    args = main.build_parser().parse_args([*argv, "tasks"])
+    return aws.task_table(args, env), aws.container_instance_table(args, env)
+
+
+@pytest.mark.parametrize(
+    ("argv", "env", "expected"),
+    [
+        ([], {}, ("ecs-events-tasks", "ecs-events-container-instances")),
+        ([], {"ECS_EVENTS_NAME": "prod"}, ("prod-tasks", "prod-container-instances")),
+        (["--name", "qa"], {"ECS_EVENTS_NAME": "prod"}, ("qa-tasks", "qa-container-instances")),
+        (
+            [],
+            {"TASK_TABLE_NAME": "t", "ECS_EVENTS_NAME": "prod"},
+            ("t", "prod-container-instances"),
+        ),
+        (["--name", "qa"], {"TASK_TABLE_NAME": "t"}, ("qa-tasks", "qa-container-instances")),
+        (["--name", "qa", "--task-table", "mine"], {}, ("mine", "qa-container-instances")),
+    ],
+)
+def test_table_names_come_from_flags_then_environment_then_the_module_name(
+    argv, env, expected
+) -> None:
+    assert tables(argv, env) == expected
+
+
+@pytest.mark.parametrize(
+    ("argv", "env", "expected"),
+    [
+        ([], {"AWS_DEFAULT_REGION": "eu-west-1"}, "eu-west-1"),
+        ([], {"AWS_REGION": "eu-central-1", "AWS_DEFAULT_REGION": "eu-west-1"}, "eu-central-1"),
+        (["--region", "us-east-2"], {"AWS_REGION": "eu-central-1"}, "us-east-2"),
+        ([], {}, None),
+    ],
+)
+def test_region_is_the_flag_then_aws_region_then_aws_default_region(argv, env, expected) -> None:
+    args = main.build_parser().parse_args([*argv, "tasks"])
+    assert aws.region(args, env) == expected
+
+
+def test_every_option_of_every_command_has_help() -> None:
+    parser = main.build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+    assert set(commands) == {"tasks", "task", "instances", "backfill", "redrive"}
+    for command in [parser, *commands.values()]:
+        for action in command._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                continue
+            assert action.help and action.help != argparse.SUPPRESS, (command.prog, action.dest)
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("exited\x1b[31m red", "exited\\x1b[31m red"),
+        ("two\nlines\r", "two\\nlines\\r"),
+        ("csi \x9b2J and del \x7f", "csi \\x9b2J and del \\x7f"),
+        ("plain text, ünïcode", "plain text, ünïcode"),
+    ],
+)
+def test_control_characters_are_escaped_and_other_text_is_kept(text, shown) -> None:
+    assert render.clean(text) == shown
+
+
+class ClosedPipe(io.StringIO):
+    """stdout whose reader has gone (`ecs-events tasks | head -1`)."""
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_a_reader_that_leaves_early_ends_the_command_quietly(monkeypatch, capsys) -> None:
+    monkeypatch.setattr(aws, "client", lambda args, service: None)
+    monkeypatch.setattr(history, "find_tasks", lambda *args: [])
+    monkeypatch.setattr("sys.stdout", ClosedPipe())
+    assert main.main(["tasks", "--cluster", "c"], env={}) == 0
+    assert capsys.readouterr().err == ""
+
+
+FAILED_TASK = {
+    "taskArn": "arn:aws:ecs:r:1:task/c/oom",
+    "lastStatus": "STOPPED",
+    "containers": [{"name": "app", "exitCode": 137}],
+}
+FINE_TASK = {
+    "taskArn": "arn:aws:ecs:r:1:task/c/ok",
+    "lastStatus": "STOPPED",
+    "containers": [{"name": "app", "exitCode": 0}],
+}
+
+
+def test_failed_tasks_are_red_and_the_columns_stay_aligned() -> None:
+    plain = render.render_tasks([FAILED_TASK, FINE_TASK]).splitlines()
+    coloured = render.render_tasks([FAILED_TASK, FINE_TASK], colour=True).splitlines()
+    assert coloured[1] == render.RED + plain[1] + render.RESET
+    assert coloured[0] == plain[0] and coloured[2] == plain[2]
+
+
+def test_a_task_that_never_started_counts_as_failed() -> None:
+    assert render.failed({"stopCode": "TaskFailedToStart", "containers": []})
+    assert not render.failed({"stopCode": "UserInitiated", "containers": [{"exitCode": 0}]})
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(
+    ("stream", "env", "expected"),
+    [
+        (Terminal(), {}, True),
+        (Terminal(), {"NO_COLOR": "1"}, False),
+        (Terminal(), {"TERM": "dumb"}, False),
+        (io.StringIO(), {}, False),
+    ],
+)
+def test_colour_only_for_a_terminal_that_wants_it(stream, env, expected) -> None:
+    assert render.use_colour(stream, env) is expected

@@ -22,3 +22,25 @@ def test_outputs_are_sorted() -> None:
     for tf in [ROOT / "outputs.tf", *ROOT.glob("modules/*/outputs.tf")]:
         names = [b.name for b in read_blocks(tf)]
         assert names == sorted(names), tf
+
+
+def test_an_object_default_shows_the_values_its_optional_attributes_give() -> None:
+    from tools.readme_tables import effective_default
+
+    kind = (
+        "object({ enabled = optional(bool, false) alarm = optional(object({ on = optional(bool,"
+        " true) limit = optional(number) }), {}) codes = optional(list(number), [1, 137]) })"
+    )
+    assert effective_default(kind, "{}") == (
+        "{ enabled = false, alarm = { on = true, limit = null }, codes = [1, 137] }"
+    )
+
+
+def test_an_object_type_is_summarised_by_its_top_level_attributes_only() -> None:
+    from tools.readme_tables import _short
+
+    kind = (
+        "object({ enabled = optional(bool, false) triggers = optional(object({ task_exit ="
+        " optional(bool, true) }), {}) exit_codes = optional(list(number), [1]) })"
+    )
+    assert _short(kind) == "object({ enabled, triggers, exit_codes })"

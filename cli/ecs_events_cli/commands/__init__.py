@@ -1,0 +1,1 @@
+"""One module per command: each adds its arguments and runs; main.py wires them up."""

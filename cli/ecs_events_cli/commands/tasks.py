@@ -1,0 +1,107 @@
+"""`ecs-events tasks`: tasks matching a filter, most recently updated first."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .. import aws, history, names, render
+from ..errors import CliError
+
+HELP = "list tasks, most recently updated first"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--cluster", help="cluster name or ARN (queries the cluster index)")
+    parser.add_argument(
+        "--status", action="append", type=str.upper, help="lastStatus, repeatable (STOPPED...)"
+    )
+    # ECS's own task group: "family:<family>" for tasks started by RunTask or a schedule,
+    # "service:<service>" for a service's tasks.
+    grouping = parser.add_mutually_exclusive_group()
+    grouping.add_argument("--family", help="tasks started outside services from this family")
+    grouping.add_argument("--service", help="tasks of this service")
+    grouping.add_argument("--group", help="ECS task group, e.g. family:etl or service:web")
+    parser.add_argument(
+        "--instance",
+        help="container instance the tasks ran on: its ID (as `instances` shows) or ARN",
+    )
+    parser.add_argument(
+        "--since",
+        help="30m, 24h, 7d or an ISO time: updated since (with --cluster), "
+        "created since (with --family, --service, --group or --instance)",
+    )
+    parser.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
+    parser.add_argument("--json", action="store_true", help="one JSON array, for machines")
+
+
+def run(args: argparse.Namespace, env: dict[str, str]) -> int:
+    table = aws.task_table(args, env)
+    if args.limit < 1:
+        raise CliError("--limit must be 1 or more")
+    try:
+        since = history.parse_since(args.since) if args.since else None
+    except ValueError as error:
+        raise CliError(f"--since: {error}") from None
+    group = args.group
+    if args.family:
+        group = f"family:{args.family}"
+    elif args.service:
+        group = f"service:{args.service}"
+    cluster = names.cluster_name(args.cluster)
+    args.target.subject = f"table {table}"
+    dynamodb = aws.client(args, "dynamodb")
+    instance = args.instance
+    if instance and not names.is_arn(instance, "container-instance"):
+        instance = container_instance_arn(args, env, dynamodb, instance, cluster)
+    wanted = history.TaskFilter(
+        cluster=cluster,
+        statuses=tuple(args.status or ()),
+        group=group,
+        container_instance=instance,
+        since_millis=since,
+    )
+    if not (cluster or group or instance):
+        print(
+            f"ecs-events: note: scanning all of {table}: --cluster, --family, --service, "
+            "--group or --instance makes this an index query",
+            file=sys.stderr,
+        )
+    try:
+        items = history.find_tasks(dynamodb, table, wanted, args.limit)
+    except history.IndexMissing as missing:
+        print(
+            f"ecs-events: note: {table} has no {missing} (tables.query_indexes = false); "
+            "scanning all of the table instead",
+            file=sys.stderr,
+        )
+        items = history.scan_tasks(dynamodb, table, wanted, args.limit)
+    if args.json:
+        render.print_json(items)
+    else:
+        print(render.render_tasks(items, colour=render.use_colour(sys.stdout, env)))
+    return 0
+
+
+def container_instance_arn(
+    args: argparse.Namespace,
+    env: dict[str, str],
+    dynamodb: object,
+    instance_id: str,
+    cluster: str | None,
+) -> str:
+    """An instance ID becomes its ARN: built from the task table's ARN when the cluster is
+    known, else looked up in the container-instance table (one item per instance: small)."""
+    table = aws.task_table(args, env)
+    if cluster:
+        return history.ecs_arn_for_id(dynamodb, table, "container-instance", cluster, instance_id)
+    instances = aws.container_instance_table(args, env)
+    args.target.subject = f"table {instances}"
+    found = history.find_container_instance_by_id(dynamodb, instances, instance_id)
+    if found is None:
+        raise CliError(
+            f"container instance {instance_id} is not in {instances}: give its ARN, or --cluster",
+            1,
+        )
+    args.target.subject = f"table {table}"
+    return found
