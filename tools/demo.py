@@ -272,7 +272,7 @@ def deliver(stand_in: LambdaStandIn, sqs: Any, screen: Screen) -> Delivery:
 
 # The demo imports ecs_events only from the deployed zip (load_handler), so that the handler
 # it runs is the one Terraform uploaded; reading tables and printing them is done here
-# rather than with ecs_events.history and ecs_events.cli, which would import it first.
+# rather than with ecs_events_cli, which would import it first.
 def scan(dynamodb: Any, table: str) -> list[dict[str, Any]]:
     from boto3.dynamodb.types import TypeDeserializer
 

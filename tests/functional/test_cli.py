@@ -8,9 +8,9 @@ from typing import Any
 import boto3
 import pytest
 
-from ecs_events import cli
 from ecs_events.config import Settings
 from ecs_events.handler import Processor
+from ecs_events_cli import cli
 from tests.events import ACCOUNT, REGION, container_instance_event, task_event
 from tests.functional.conftest import RequestCounter
 from tests.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE, create_state_tables

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from ecs_events import history
 from ecs_events.config import Settings
 from ecs_events.handler import Processor
+from ecs_events_cli import history
 from tests.events import task_event
 from tests.functional.conftest import RequestCounter
 from tests.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from ecs_events.history import CLUSTER_INDEX, CLUSTER_INDEX_PROJECTED
+from ecs_events_cli.history import CLUSTER_INDEX, CLUSTER_INDEX_PROJECTED
 from tests.plan import Plan, module_configuration, statement_resource_references
 from tests.tables import TASK_INDEXES
 from tools.terraform import Workspace, copy_sources

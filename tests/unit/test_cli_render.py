@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ecs_events import cli, history
+from ecs_events_cli import cli, history
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -17,7 +17,7 @@ NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
 def test_console_script_is_declared() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    assert project["scripts"] == {"ecs-events": "ecs_events.cli:main"}
+    assert project["scripts"] == {"ecs-events": "ecs_events_cli.cli:main"}
 
 
 def test_table_columns_are_aligned_and_lines_not_padded_at_the_end() -> None:

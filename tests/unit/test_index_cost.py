@@ -5,8 +5,8 @@ from typing import Any
 
 from benchmarks.units import index_write_units
 from ecs_events.events import parse_event
-from ecs_events.history import CLUSTER_INDEX_KEYS, CLUSTER_INDEX_PROJECTED
 from ecs_events.state import item_size, task_record
+from ecs_events_cli.history import CLUSTER_INDEX_KEYS, CLUSTER_INDEX_PROJECTED
 from tests.events import CONTAINER_INSTANCE_ARN, task_lifecycle
 
 ONE_INDEX = (("i", "k", "r", ("p",)),)

@@ -34,7 +34,7 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-from .state import CONTAINER_INSTANCE_KEY, TASK_KEY
+from ecs_events.state import CONTAINER_INSTANCE_KEY, TASK_KEY
 
 # The index modules/state/main.tf creates (a plan test compares): its name, keys and
 # projected attributes.

@@ -30,9 +30,10 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
+from ecs_events.backfill import Backfill, BackfillResult, Throttled
+from ecs_events.state import CONTAINER_INSTANCE_KEY, TASK_KEY
+
 from . import history
-from .backfill import Backfill, BackfillResult, Throttled
-from .state import CONTAINER_INSTANCE_KEY, TASK_KEY
 
 USAGE_ERROR = 2
 
