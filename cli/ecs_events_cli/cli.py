@@ -80,7 +80,9 @@ def build_parser(env: dict[str, str]) -> argparse.ArgumentParser:
     tasks = commands.add_parser(
         "tasks", parents=[after], help="list tasks, most recently updated first"
     )
-    tasks.add_argument("--cluster", help="cluster name")
+    tasks.add_argument(
+        "--cluster", help="cluster name or ARN (an ARN also sets account and region)"
+    )
     tasks.add_argument(
         "--status", action="append", type=str.upper, help="lastStatus, repeatable (STOPPED...)"
     )
@@ -91,11 +93,12 @@ def build_parser(env: dict[str, str]) -> argparse.ArgumentParser:
     grouping.add_argument("--service", help="tasks of this service")
     grouping.add_argument("--group", help="ECS task group, e.g. family:etl or service:web")
     tasks.add_argument("--instance", help="container instance ARN the tasks ran on")
-    tasks.add_argument(
-        "--since",
-        help="30m, 24h, 7d or an ISO time: updated since (with --cluster), "
-        "created since (with --family, --service, --group or --instance)",
-    )
+    tasks.add_argument("--since", help="30m, 24h, 7d or an ISO time: updated since")
+    tasks.add_argument("--stopped-since", help="30m, 24h, 7d or an ISO time: stopped since")
+    tasks.add_argument("--stopped-until", help="30m, 24h, 7d or an ISO time: stopped by")
+    # The task's account and region (of the event), not those of the API call (--region).
+    tasks.add_argument("--account", help="only tasks of this AWS account")
+    tasks.add_argument("--task-region", help="only tasks of this region")
     tasks.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
     tasks.add_argument("--json", action="store_true", help="one JSON array, for machines")
     tasks.set_defaults(run=run_tasks)
@@ -229,7 +232,10 @@ def run_tasks(args: argparse.Namespace, env: dict[str, str]) -> int:
     if args.limit < 1:
         raise CliError("--limit must be 1 or more")
     try:
-        since = history.parse_since(args.since) if args.since else None
+        since, stopped_from, stopped_to = (
+            history.parse_since(text) if text else None
+            for text in (args.since, args.stopped_since, args.stopped_until)
+        )
     except ValueError as error:
         raise CliError(str(error)) from None
     group = args.group
@@ -243,6 +249,10 @@ def run_tasks(args: argparse.Namespace, env: dict[str, str]) -> int:
         group=group,
         container_instance=args.instance,
         since_millis=since,
+        account=args.account,
+        region=args.task_region,
+        stopped_from=stopped_from,
+        stopped_to=stopped_to,
     )
 
     def action() -> int:

@@ -7,13 +7,14 @@ handler from documented-shape events under moto.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
 from ecs_events.config import Settings
 from ecs_events.handler import Processor
-from ecs_events_cli import history
+from ecs_events_cli import cli, history
 from tests.events import task_event
 from tests.functional.conftest import RequestCounter
 from tests.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE
@@ -140,3 +141,18 @@ def test_cluster_query_filters_on_the_index_not_after_reading(fleet: Any) -> Non
     assert request is not None
     keys = [raw["taskArn"]["S"] for raw in fleet.query(**request)["Items"]]
     assert keys == [arn("task", B, WEST, "b1")]
+
+
+def test_the_cli_asks_the_same_questions_with_one_query(
+    fleet: Any,
+    dynamodb_requests: RequestCounter,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(cli, "client", lambda args, service: fleet)
+    argv = ["tasks", "--cluster", "default", "--account", B, "--task-region", WEST]
+    argv += ["--stopped-since", "2026-11-20T03:30:00Z", "--stopped-until", "2026-11-20T03:31Z"]
+    code = cli.main([*argv, "--json"], env={"TASK_TABLE_NAME": TASK_TABLE})
+    found = [item["taskArn"] for item in json.loads(capsys.readouterr().out)]
+    assert code == 0 and found == [arn("task", B, WEST, "b2")]
+    assert dynamodb_requests["Query"] == 1 and dynamodb_requests["Scan"] == 0
