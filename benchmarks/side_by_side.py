@@ -208,7 +208,7 @@ def handler_defaults() -> tuple[int, float]:
 def invocations_per_1000(rate: float, batch_size: int, window: float, seed: int) -> float:
     """Model of the SQS event source: a batch goes to the function when it holds
     batch_size records or `window` seconds after its first record
-    (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html, batching
+    (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html, batching
     window); Poisson arrivals. One poller is modelled; AWS runs several, which can only
     split batches further (unverified on AWS)."""
     rng = random.Random(seed)
