@@ -231,10 +231,10 @@ def cluster_query(table: str, wanted: TaskFilter, page_size: int) -> dict[str, A
         # The task ARN (arn:PARTITION:ecs:REGION:ACCOUNT:task/CLUSTER/ID) names both;
         # `contains` needs no partition name, and no other part of the ARN holds a colon.
         if account and region:
-            parts = [f":ecs:{region}:{account}:task/"]
+            part = f":ecs:{region}:{account}:task/"
         else:
-            parts = [f":{account}:task/"] if account else [f":ecs:{region}:"]
-        add("arn", TASK_KEY, {"S": parts[0]}, "contains(#arn, :arn)")
+            part = f":{account}:task/" if account else f":ecs:{region}:"
+        add("arn", TASK_KEY, {"S": part}, "contains(#arn, :arn)")
     if wanted.group is not None:
         add("group", "group", {"S": wanted.group}, "#group = :group")
     if wanted.container_instance is not None:
@@ -244,17 +244,20 @@ def cluster_query(table: str, wanted: TaskFilter, page_size: int) -> dict[str, A
             {"S": wanted.container_instance},
             "#instance = :instance",
         )
-    request = {
+    request: dict[str, Any] = {
         "TableName": table,
         "IndexName": CLUSTER_INDEX,
         "KeyConditionExpression": condition,
         "ExpressionAttributeNames": names,
         "ExpressionAttributeValues": values,
         "ScanIndexForward": False,  # newest created first
-        "Limit": page_size,
     }
     if filters:
+        # Limit counts entries read, not entries kept: with a filter, let DynamoDB fill
+        # its 1 MB pages (thousands of small entries) instead of asking page by page.
         request["FilterExpression"] = " AND ".join(filters)
+    else:
+        request["Limit"] = page_size
     return request
 
 
@@ -291,10 +294,12 @@ def _collect(
 ) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     for keys in pages:
-        if keys:
-            items.extend(item for item in read(keys) if wanted.matches(item))
-        if len(items) >= limit:
-            break
+        # Read only as many items as the answer still needs, a BatchGetItem at a time.
+        for start in range(0, len(keys), BATCH_GET_KEYS):
+            if len(items) >= limit:
+                return items[:limit]
+            chunk = keys[start : start + BATCH_GET_KEYS]
+            items.extend(item for item in read(chunk) if wanted.matches(item))
     return items[:limit]
 
 
