@@ -148,15 +148,11 @@ def concurrent(
     """Tasks whose stored version is not their highest delivered one, after `workers`
     threads took SQS-sized batches of the stream from one queue, as Lambda does."""
 
-    def client() -> Any:
-        return boto3.client(
-            "dynamodb",
-            endpoint_url=url,
-            region_name="us-west-2",
-            aws_access_key_id="benchmark",
-            aws_secret_access_key="benchmark",
-            config=Config(retries={"mode": "standard", "max_attempts": 3}),
-        )
+    retries = Config(retries={"mode": "standard", "max_attempts": 3})
+
+    def client() -> Any:  # a session per thread: boto3 sessions are not thread safe
+        session = boto3.Session("benchmark", "benchmark", region_name="us-west-2")
+        return session.client("dynamodb", endpoint_url=url, config=retries)
 
     fresh_tables(client(), indexes=config == "default")
     batches: queue.Queue[list[dict[str, Any]]] = queue.Queue()
