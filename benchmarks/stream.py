@@ -5,8 +5,10 @@
   each through its whole life (versions 1..6) in order; about 5 % of deliveries repeat
   (at least once delivery) and about 10 % of a task's neighbouring states arrive swapped.
   Half the tasks run on EC2 container instances, a tenth exit 137.
-- hostile: the same tasks, every delivery repeated with probability one half, and the
-  whole stream shuffled.
+- production-like with a sidecar: the same, each task with a second container, a FireLens
+  log router as many services run (the sample stores every container of every event).
+- hostile: the same tasks as the first, every delivery repeated with probability one
+  half, and the whole stream shuffled.
 """
 
 from __future__ import annotations
@@ -21,7 +23,14 @@ REGIONS = ("us-west-2", "eu-west-1")
 CLUSTERS = ("production", "batch")
 
 
-def task_life(n: int, rng: random.Random) -> list[dict[str, Any]]:
+SIDECAR = {
+    "name": "log_router",
+    "image": "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable",
+    "cpu": "0",
+}
+
+
+def task_life(n: int, rng: random.Random, sidecar: bool = False) -> list[dict[str, Any]]:
     account, region = ACCOUNTS[n % 2], REGIONS[(n // 2) % 2]
     cluster = CLUSTERS[(n // 4) % 2]
     arn = f"arn:aws:ecs:{region}:{account}:task/{cluster}/{n:032x}"
@@ -42,16 +51,26 @@ def task_life(n: int, rng: random.Random) -> list[dict[str, Any]]:
         if instance:
             detail["containerInstanceArn"] = instance
             detail["launchType"] = "EC2"
+        if sidecar:
+            app = detail["containers"][0]
+            detail["containers"].append(
+                {
+                    **{k: v for k, v in app.items() if k not in ("name", "image", "exitCode")},
+                    **SIDECAR,
+                    "containerArn": app["containerArn"][:-4] + "f1b7",
+                    **({"exitCode": 0} if "exitCode" in app else {}),
+                }
+            )
         life.append(event)
     return life
 
 
-def production_stream(tasks: int, seed: int) -> list[dict[str, Any]]:
+def production_stream(tasks: int, seed: int, sidecar: bool = False) -> list[dict[str, Any]]:
     rng = random.Random(seed)
     timed: list[tuple[float, dict[str, Any]]] = []
     for n in range(tasks):
         start = n * 2.0  # a task starts every two seconds; each state about 5 s after the last
-        life = task_life(n, rng)
+        life = task_life(n, rng, sidecar)
         moments = [start + 5.0 * k + rng.random() for k in range(len(life))]
         for k in range(len(life) - 1):
             if rng.random() < 0.1:  # this pair of neighbouring states arrives swapped

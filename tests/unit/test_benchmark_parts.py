@@ -64,3 +64,15 @@ def test_a_refused_write_is_billed_and_writes_no_index() -> None:
         metered.put_item(TableName="t", Item=item)
     assert (metered.write, metered.index_write) == (1, 0)
     assert metered.requests == Counter({"PutItem": 1})
+
+
+def test_with_a_sidecar_most_sample_items_pass_2_kb_and_every_record_fits_1_kb() -> None:
+    from benchmarks.baseline import sample_item
+    from ecs_events.events import parse_event
+    from ecs_events.state import item_size, task_record
+
+    stream = production_stream(20, seed=7, sidecar=True)
+    assert all(len(event["detail"]["containers"]) == 2 for event in stream)
+    over = [item_size(sample_item(event)) > 2048 for event in stream]
+    assert sum(over) > len(stream) / 2  # three write units each in the sample
+    assert max(item_size(task_record(parse_event(event), 90)) for event in stream) < 1024
