@@ -257,6 +257,12 @@ def run_tasks(args: argparse.Namespace, env: dict[str, str]) -> int:
 
     def action() -> int:
         dynamodb = client(args, "dynamodb")
+        if group and history.cluster_query(table, wanted, args.limit) is None:
+            print(
+                "ecs-events: note: the index is per cluster; scanning the table "
+                "(give --cluster to query the index)",
+                file=sys.stderr,
+            )
         try:
             items = history.find_tasks(dynamodb, table, wanted, args.limit)
         except history.IndexMissing as missing:

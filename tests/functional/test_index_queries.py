@@ -156,3 +156,11 @@ def test_the_cli_asks_the_same_questions_with_one_query(
     found = [item["taskArn"] for item in json.loads(capsys.readouterr().out)]
     assert code == 0 and found == [arn("task", B, WEST, "b2")]
     assert dynamodb_requests["Query"] == 1 and dynamodb_requests["Scan"] == 0
+
+
+def test_the_cli_says_when_a_family_without_a_cluster_scans(
+    fleet: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cli, "client", lambda args, service: fleet)
+    code = cli.main(["tasks", "--family", "billing-report"], env={"TASK_TABLE_NAME": TASK_TABLE})
+    assert code == 0 and "scanning the table (give --cluster" in capsys.readouterr().err
