@@ -5,7 +5,7 @@ locals {
     container-instances = "containerInstanceArn"
   }
 
-  # The task table's query index (name shared with lambda_src/ecs_events/history.py).
+  # The task table's query index (name and keys shared with cli/ecs_events_cli/history.py).
   # How DynamoDB bills index writes (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.html,
   # "Provisioned throughput considerations for global secondary indexes", the same units on demand):
   # an applied write costs the index nothing unless it gives the item its keys (a put),
