@@ -76,7 +76,10 @@ module "handler" {
   kms_key_arn        = var.kms_key_arn
   log_retention_days = var.log_retention_days
   alarm_actions      = var.alarm_actions
-  tags               = var.tags
+
+  iam_role_path                = var.iam_role_path
+  iam_permissions_boundary_arn = var.iam_permissions_boundary_arn
+  tags                         = var.tags
 }
 
 module "alerts" {
@@ -85,6 +88,7 @@ module "alerts" {
 
   name                = var.name
   topic_arn           = var.alerts.topic_arn
+  topic_kms_key_arn   = var.alerts.topic_kms_key_arn
   publisher_role_arns = [module.handler.role_arn]
   email_addresses     = var.alerts.email_addresses
   alarm               = var.alerts.alarm
@@ -105,6 +109,8 @@ module "history" {
   kms_key_arn    = var.kms_key_arn
   alarm_actions  = var.alarm_actions
   tags           = var.tags
+
+  create_log_resource_policy = var.history.create_log_resource_policy
 }
 
 module "reconciler" {
@@ -121,9 +127,13 @@ module "reconciler" {
     timeout_seconds = var.reconciler.timeout_seconds
     log_level       = var.reconciler.log_level
   }
-  retention_days     = var.tables.retention_days
-  kms_key_arn        = var.kms_key_arn
-  log_retention_days = var.log_retention_days
-  alarm_actions      = var.alarm_actions
-  tags               = var.tags
+  reserve_concurrency = var.reconciler.reserve_concurrency
+  retention_days      = var.tables.retention_days
+  kms_key_arn         = var.kms_key_arn
+  log_retention_days  = var.log_retention_days
+  alarm_actions       = var.alarm_actions
+
+  iam_role_path                = var.iam_role_path
+  iam_permissions_boundary_arn = var.iam_permissions_boundary_arn
+  tags                         = var.tags
 }

@@ -78,6 +78,11 @@ output "history_log_group_name" {
   value       = one(module.history[*].log_group_name)
 }
 
+output "history_log_resource_policy_json" {
+  description = "CloudWatch Logs resource policy that lets EventBridge write to the /aws/events/ log groups of this region, for an account that keeps one such policy itself (history.create_log_resource_policy = false); null when history is off."
+  value       = one(module.history[*].log_resource_policy_json)
+}
+
 output "history_query_definition_names" {
   description = "Saved Logs Insights queries over the event log (task timeline, failures, stops by family); empty when history is off."
   value       = flatten(module.history[*].query_definition_names)

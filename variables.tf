@@ -1,11 +1,37 @@
 variable "name" {
-  description = "Name of this deployment; prefixes every resource (tables, queue, function, rule)."
+  description = "Name of this deployment; prefixes every resource (tables, queue, function, rules, roles). Regional resources carry it as it is; IAM roles, which are global, add the region (<name>-<region>, <name>-reconciler-<region>), so one name can be deployed in several regions of an account."
   type        = string
   default     = "ecs-events"
 
+  # The longest names derived from it, against AWS's limits (the README's "Names and
+  # limits" table lists them all): the reconciler schedule's role
+  # <name>-reconciler-sch-<region> (IAM role name, 64; regions have up to 15 characters)
+  # and the rule <name>-service-actions (EventBridge rule name, 64).
   validation {
-    condition     = can(regex("^[A-Za-z0-9_-]{1,40}$", var.name))
-    error_message = "name must be 1-40 letters, digits, '_' or '-' so every derived resource name stays within AWS limits."
+    condition     = can(regex("^[A-Za-z0-9_-]{1,33}$", var.name))
+    error_message = "name must be 1-33 letters, digits, '_' or '-': the IAM role <name>-reconciler-sch-<region> must fit IAM's 64-character limit for role names."
+  }
+}
+
+variable "iam_role_path" {
+  description = "Path of every IAM role the module creates, such as /service-roles/ (organisations often reserve a path for roles a permissions boundary or SCP applies to)."
+  type        = string
+  default     = "/"
+
+  validation {
+    condition     = can(regex("^/([\\x21-\\x7E]{1,510}/)?$", var.iam_role_path)) && length(var.iam_role_path) <= 512
+    error_message = "iam_role_path must begin and end with '/' (such as / or /service-roles/) and be at most 512 characters."
+  }
+}
+
+variable "iam_permissions_boundary_arn" {
+  description = "ARN of the IAM policy set as permissions boundary of every role the module creates; null for none. Organisations that refuse role creation without a boundary need it; the boundary must allow what the roles' policies grant (the README lists it)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.iam_permissions_boundary_arn == null || can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+$", var.iam_permissions_boundary_arn))
+    error_message = "iam_permissions_boundary_arn must be an IAM policy ARN (arn:aws:iam::<account>:policy/<name>) or null."
   }
 }
 
@@ -21,7 +47,7 @@ variable "cluster_arns" {
 }
 
 variable "kms_key_arn" {
-  description = "Customer managed KMS key for the tables, queues, log groups and function environment; null uses AWS managed encryption. The key policy must let EventBridge (events.amazonaws.com) use the key for the queues and CloudWatch Logs (logs.<region>.amazonaws.com) for the log groups."
+  description = "Customer managed KMS key for the tables, queues, log groups and function environment; null uses AWS managed encryption. The key policy must let EventBridge (events.amazonaws.com) use the key for the queues, with no aws:SourceAccount or aws:SourceArn condition, and CloudWatch Logs (logs.<region>.amazonaws.com) for the log groups; examples/complete has such a policy."
   type        = string
   default     = null
 
@@ -97,11 +123,12 @@ variable "handler" {
 }
 
 variable "alerts" {
-  description = "Failure alerts to SNS: on or off, an existing topic (or null to create one with email subscriptions), which triggers fire, the exit codes that count as failure (empty list: any non-zero), family and service filters (empty: all), and an alarm on the failure metric."
+  description = "Failure alerts to SNS: on or off, an existing topic (or null to create one with email subscriptions) and, when that topic is encrypted with a customer managed KMS key, the key's ARN (topic_kms_key_arn: the handler's role gets kms:GenerateDataKey and kms:Decrypt on it, and the key policy must allow IAM policies of the account to grant them), which triggers fire, the exit codes that count as failure (empty list: any non-zero), family and service filters (empty: all), and an alarm on the failure metric."
   type = object({
-    enabled         = optional(bool, false)
-    topic_arn       = optional(string)
-    email_addresses = optional(list(string), [])
+    enabled           = optional(bool, false)
+    topic_arn         = optional(string)
+    topic_kms_key_arn = optional(string)
+    email_addresses   = optional(list(string), [])
     triggers = optional(object({
       task_exit          = optional(bool, true)
       task_start_failure = optional(bool, true)
@@ -135,6 +162,11 @@ variable "alerts" {
   }
 
   validation {
+    condition     = var.alerts.topic_kms_key_arn == null || (var.alerts.topic_arn != null && can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", coalesce(var.alerts.topic_kms_key_arn, "-"))))
+    error_message = "alerts.topic_kms_key_arn is the KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>) of your own alerts.topic_arn; the topic the module creates uses kms_key_arn."
+  }
+
+  validation {
     condition     = var.alerts.topic_arn == null || length(var.alerts.email_addresses) == 0
     error_message = "alerts.email_addresses subscribe to the topic the module creates; with alerts.topic_arn set, subscribe to your topic yourself."
   }
@@ -146,10 +178,11 @@ variable "alerts" {
 }
 
 variable "history" {
-  description = "Event log: every ECS event of the selected clusters in the CloudWatch Logs group /aws/events/<name>, straight from EventBridge (no Lambda), with saved Logs Insights queries. retention_days null keeps events for log_retention_days."
+  description = "Event log: every ECS event of the selected clusters in the CloudWatch Logs group /aws/events/<name>, straight from EventBridge (no Lambda), with saved Logs Insights queries. retention_days null keeps events for log_retention_days. EventBridge writes to CloudWatch Logs through an account-level Logs resource policy, of which a region holds at most 10 (shared with Route 53, OpenSearch and others): create_log_resource_policy = true creates one that admits EventBridge to every /aws/events/ log group of the region, which other deployments in the region (and the EventBridge console's own rules) reuse; set it to false in every other deployment of the region, or when the account already has such a policy."
   type = object({
-    enabled        = optional(bool, true)
-    retention_days = optional(number)
+    enabled                    = optional(bool, true)
+    retention_days             = optional(number)
+    create_log_resource_policy = optional(bool, true)
   })
   default = {}
 
@@ -160,13 +193,14 @@ variable "history" {
 }
 
 variable "reconciler" {
-  description = "Scheduled reconciler: a Lambda that reads running and recently stopped tasks and the container instances from the ECS API every schedule_minutes and writes them through the version guard, so the mirror heals from lost events. Off by default."
+  description = "Scheduled reconciler: a Lambda that reads running and recently stopped tasks and the container instances from the ECS API every schedule_minutes and writes them through the version guard, so the mirror heals from lost events. Off by default. A run ends before the next is due (timeout_seconds is at most the interval) and overlapping runs are harmless (every write is version-guarded); reserve_concurrency = true also reserves one concurrent execution, which Lambda refuses when it would leave the account fewer than 100 unreserved executions (new and sandbox accounts, with a limit of 10 or 50)."
   type = object({
-    enabled          = optional(bool, false)
-    schedule_minutes = optional(number, 15)
-    memory_mb        = optional(number, 256)
-    timeout_seconds  = optional(number, 300)
-    log_level        = optional(string, "INFO")
+    enabled             = optional(bool, false)
+    schedule_minutes    = optional(number, 15)
+    memory_mb           = optional(number, 256)
+    timeout_seconds     = optional(number, 300)
+    log_level           = optional(string, "INFO")
+    reserve_concurrency = optional(bool, false)
   })
   default = {}
 
@@ -203,7 +237,7 @@ variable "log_retention_days" {
 }
 
 variable "alarm_actions" {
-  description = "ARNs (SNS topics) notified when the module's alarms change state, such as events waiting in the dead-letter queue."
+  description = "ARNs (SNS topics) notified when the module's alarms change state, such as events waiting in the dead-letter queue. CloudWatch publishes as cloudwatch.amazonaws.com: a topic whose policy is not the default must allow it sns:Publish, and a topic encrypted with a customer managed KMS key needs a key policy that lets cloudwatch.amazonaws.com use kms:Decrypt and kms:GenerateDataKey*; otherwise the alarms fire and nobody is notified (an AWS managed key, alias/aws/sns, cannot allow it at all)."
   type        = list(string)
   default     = []
 }

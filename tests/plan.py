@@ -72,3 +72,51 @@ def statement_resource_references(module: dict[str, Any], address: str) -> dict[
             refs.add("constant")
         scoped[statement["sid"]["constant_value"]] = refs
     return scoped
+
+
+def data_source(plan: Plan, address_end: str) -> dict[str, Any]:
+    """A data source read at plan time (its inputs all known), from the plan's prior state."""
+
+    def walk(module: dict[str, Any]) -> Any:
+        for resource in module.get("resources", []):
+            if resource["address"].endswith(address_end):
+                yield resource
+        for child in module.get("child_modules", []):
+            yield from walk(child)
+
+    (found,) = walk(plan.document["prior_state"]["values"]["root_module"])
+    return dict(found["values"])
+
+
+def planned_statements(plan: Plan, address: str) -> dict[str, dict[str, Any]]:
+    """{sid: statement} of a policy document as planned, statements of `dynamic` blocks
+    included (the configuration, which statement_resource_references reads, leaves them
+    out). Each statement has actions, principals ([(type, identifiers)]), conditions
+    ([(test, variable, values)]) and resources: the list, or None while unknown (a resource
+    created in the same apply). The document is read at plan time when its inputs are
+    known (prior state), else planned as a read whose statement list must be known."""
+    statements: Any = None
+    for resource in _walk_state(plan.document.get("prior_state", {}).get("values", {})):
+        if resource["address"] == address:
+            statements = resource["values"]["statement"]
+    for change in plan.document.get("resource_changes", []):
+        if change["address"] == address and "statement" in (change["change"]["after"] or {}):
+            statements = change["change"]["after"]["statement"]
+    assert statements is not None, f"{address}: no statement list known at plan time"
+    return {
+        statement["sid"]: {
+            "actions": statement["actions"],
+            "resources": None
+            if None in (statement["resources"] or [None])
+            else statement["resources"],
+            "principals": [(p["type"], p["identifiers"]) for p in statement["principals"]],
+            "conditions": [(c["test"], c["variable"], c["values"]) for c in statement["condition"]],
+        }
+        for statement in statements
+    }
+
+
+def _walk_state(module: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield from module.get("root_module", module).get("resources", [])
+    for child in module.get("root_module", module).get("child_modules", []):
+        yield from _walk_state(child)

@@ -3,3 +3,21 @@ variable "region" {
   type        = string
   default     = "eu-west-1"
 }
+
+variable "name" {
+  description = "Name of this deployment (1-33 letters, digits, '_' or '-')."
+  type        = string
+  default     = "ecs-events"
+}
+
+variable "alerts_enabled" {
+  description = "Publish failure alerts to an SNS topic the module creates."
+  type        = bool
+  default     = false
+}
+
+variable "deletion_protection" {
+  description = "Refuse to delete the state tables; false only for throwaway deployments such as the release smoke test."
+  type        = bool
+  default     = true
+}

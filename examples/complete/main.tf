@@ -34,6 +34,13 @@ data "aws_iam_policy_document" "key" {
     }
   }
 
+  # EventBridge delivering to the encrypted queues (the handler's queue and the dead-letter
+  # queues), in the form AWS documents, with no condition: the documented statement has
+  # none, and no AWS page shows aws:SourceAccount or aws:SourceArn honoured on EventBridge's
+  # KMS requests (the conditions on eb-encryption-key-policy.html are for encrypted event
+  # buses). A condition the request does not carry refuses every event, which EventBridge
+  # then retries for 24 hours. Unverified on AWS (README, "Deploying to a real AWS account").
+  # https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
   statement {
     sid       = "EventBridgeWritesEncryptedQueues"
     actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
@@ -43,14 +50,23 @@ data "aws_iam_policy_document" "key" {
       type        = "Service"
       identifiers = ["events.amazonaws.com"]
     }
+  }
 
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
+  # CloudWatch alarms publishing to the encrypted operations topic (alarm_actions): without
+  # this statement the alarms change state and nobody is notified.
+  # https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+  statement {
+    sid       = "CloudWatchAlarmsPublishToEncryptedTopic"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["cloudwatch.amazonaws.com"]
     }
   }
 
+  # https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
   statement {
     sid       = "CloudWatchLogsEncryptsLogGroups"
     actions   = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]

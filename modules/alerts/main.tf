@@ -1,6 +1,9 @@
 locals {
   create_topic = var.topic_arn == null
   topic_arn    = local.create_topic ? aws_sns_topic.this[0].arn : var.topic_arn
+  # The key that encrypts the topic published to: the module's own (kms_key_arn) on the
+  # topic it creates, the caller's (topic_kms_key_arn) on a topic the caller brings.
+  topic_key_arn = local.create_topic ? var.kms_key_arn : var.topic_kms_key_arn
 }
 
 resource "aws_sns_topic" "this" {
@@ -143,8 +146,9 @@ data "aws_iam_policy_document" "publisher" {
   }
 
   dynamic "statement" {
-    # Publishing to a topic encrypted with a customer key needs the key.
-    for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
+    # Publishing to a topic encrypted with a customer key needs the key
+    # (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html).
+    for_each = local.topic_key_arn == null ? [] : [local.topic_key_arn]
     content {
       sid       = "EncryptAlerts"
       actions   = ["kms:GenerateDataKey", "kms:Decrypt"]

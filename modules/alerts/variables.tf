@@ -19,6 +19,17 @@ variable "topic_arn" {
   }
 }
 
+variable "topic_kms_key_arn" {
+  description = "Customer managed KMS key that encrypts topic_arn, the topic the caller brings; the publisher gets kms:GenerateDataKey and kms:Decrypt on it. null when that topic is unencrypted or uses the AWS managed key."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.topic_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", coalesce(var.topic_kms_key_arn, "-")))
+    error_message = "topic_kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>) or null."
+  }
+}
+
 variable "publisher_role_arns" {
   description = "IAM roles allowed to publish to the created topic (the handler's role)."
   type        = list(string)

@@ -9,11 +9,23 @@ data "aws_iam_policy_document" "assume" {
   }
 }
 
+data "aws_region" "current" {}
+
 resource "aws_iam_role" "this" {
-  name               = var.name
-  description        = "Runs the ${var.name} ECS event handler"
-  assume_role_policy = data.aws_iam_policy_document.assume.json
-  tags               = var.tags
+  # IAM is global: the region in the name lets one name be deployed in several regions.
+  name                 = "${var.name}-${data.aws_region.current.id}"
+  path                 = var.iam_role_path
+  permissions_boundary = var.iam_permissions_boundary_arn
+  description          = "Runs the ${var.name} ECS event handler in ${data.aws_region.current.id}"
+  assume_role_policy   = data.aws_iam_policy_document.assume.json
+  tags                 = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = length("${var.name}-${data.aws_region.current.id}") <= 64
+      error_message = "The handler role ${var.name}-${data.aws_region.current.id} is longer than IAM's 64 characters; shorten name."
+    }
+  }
 }
 
 data "aws_iam_policy_document" "this" {

@@ -1,10 +1,10 @@
 variable "name" {
-  description = "Name of the function, queue and rule; also the prefix of the dead-letter queue."
+  description = "Name of the function and queue, prefix of the rules (<name>-<purpose>) and dead-letter queue; the IAM role, global, is <name>-<region>."
   type        = string
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9_-]{1,56}$", var.name))
-    error_message = "name must be 1-56 letters, digits, '_' or '-' (Lambda and SQS name limits, with room for suffixes)."
+    condition     = can(regex("^[A-Za-z0-9_-]{1,48}$", var.name))
+    error_message = "name must be 1-48 letters, digits, '_' or '-': the role <name>-<region> and the rules <name>-<purpose> must fit the 64-character IAM role and EventBridge rule name limits."
   }
 }
 
@@ -73,6 +73,18 @@ variable "alarm_actions" {
   description = "ARNs notified when the dead-letter queue holds messages (SNS topics)."
   type        = list(string)
   default     = []
+}
+
+variable "iam_role_path" {
+  description = "Path of the IAM roles this module creates."
+  type        = string
+  default     = "/"
+}
+
+variable "iam_permissions_boundary_arn" {
+  description = "ARN of the policy set as permissions boundary of the IAM roles this module creates; null for none."
+  type        = string
+  default     = null
 }
 
 variable "tags" {

@@ -48,30 +48,38 @@ resource "aws_cloudwatch_event_target" "this" {
   }
 }
 
-# EventBridge writes to CloudWatch Logs through the log group's resource policy, not a
-# role. The policy admits this module's rule only.
+# EventBridge writes to CloudWatch Logs through an account-level Logs resource policy, not a
+# role. This is the form EventBridge documents, with no aws:SourceArn condition: the page
+# shows none for delivery to CloudWatch Logs, and a condition the service does not send
+# would refuse every event (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-cloudwatchlogs-permissions).
+# It admits EventBridge to every /aws/events/ log group of this account and region, so one
+# policy serves every deployment of the region: a region holds at most 10 such policies,
+# shared with Route 53, OpenSearch and others
+# (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutResourcePolicy.html).
 data "aws_iam_policy_document" "log_delivery" {
   statement {
-    sid       = "EventBridgeRuleWritesEventLog"
+    sid       = "EventBridgeRulesWriteEventLogs"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["${aws_cloudwatch_log_group.this.arn}:*"]
+    resources = ["${split(":log-group:", aws_cloudwatch_log_group.this.arn)[0]}:log-group:/aws/events/*:*"]
 
     principals {
       type        = "Service"
       identifiers = ["events.amazonaws.com", "delivery.logs.amazonaws.com"]
     }
-
-    condition {
-      test     = "ArnEquals"
-      variable = "aws:SourceArn"
-      values   = [aws_cloudwatch_event_rule.this.arn]
-    }
   }
 }
 
 resource "aws_cloudwatch_log_resource_policy" "this" {
+  count = var.create_log_resource_policy ? 1 : 0
+
   policy_name     = "${var.name}-history"
   policy_document = data.aws_iam_policy_document.log_delivery.json
+}
+
+# Before the policy became optional it had no index.
+moved {
+  from = aws_cloudwatch_log_resource_policy.this
+  to   = aws_cloudwatch_log_resource_policy.this[0]
 }
 
 # --- dead letters ------------------------------------------------------------------------

@@ -13,6 +13,11 @@ output "log_group_name" {
   value       = aws_cloudwatch_log_group.this.name
 }
 
+output "log_resource_policy_json" {
+  description = "The CloudWatch Logs resource policy EventBridge needs to write the event log, for accounts that keep one policy for the region themselves."
+  value       = data.aws_iam_policy_document.log_delivery.json
+}
+
 output "query_definition_names" {
   description = "Names of the saved Logs Insights queries (task timeline, failures, stops by family)."
   value = [

@@ -24,6 +24,12 @@ variable "retention_days" {
   type        = number
 }
 
+variable "create_log_resource_policy" {
+  description = "Create the account-level CloudWatch Logs resource policy that lets EventBridge write to /aws/events/ log groups of this region; false when another deployment of the region or the account already has one (a region holds at most 10)."
+  type        = bool
+  default     = true
+}
+
 variable "kms_key_arn" {
   description = "Customer managed KMS key for the log group and dead-letter queue; null uses AWS managed encryption. Its policy must let CloudWatch Logs and EventBridge use it."
   type        = string

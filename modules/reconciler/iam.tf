@@ -12,10 +12,20 @@ data "aws_iam_policy_document" "assume" {
 }
 
 resource "aws_iam_role" "this" {
-  name               = var.name
-  description        = "Runs the ${var.name} ECS state reconciler"
-  assume_role_policy = data.aws_iam_policy_document.assume.json
-  tags               = var.tags
+  # IAM is global: the region in the name lets one name be deployed in several regions.
+  name                 = local.role_names.function
+  path                 = var.iam_role_path
+  permissions_boundary = var.iam_permissions_boundary_arn
+  description          = "Runs the ${var.name} ECS state reconciler in ${data.aws_region.current.id}"
+  assume_role_policy   = data.aws_iam_policy_document.assume.json
+  tags                 = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = alltrue([for role in values(local.role_names) : length(role) <= 64])
+      error_message = "The reconciler roles ${join(" and ", values(local.role_names))} must fit IAM's 64 characters; shorten name."
+    }
+  }
 }
 
 # Read-only ECS, as narrow as ECS allows: listings and descriptions of the given clusters
@@ -127,14 +137,25 @@ data "aws_iam_policy_document" "scheduler_assume" {
       type        = "Service"
       identifiers = ["scheduler.amazonaws.com"]
     }
+
+    # Only schedules of this account may use the role (the confused-deputy guard that
+    # EventBridge Scheduler documents for its execution role:
+    # https://docs.aws.amazon.com/scheduler/latest/UserGuide/setting-up.html#setting-up-execution-role).
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
   }
 }
 
 resource "aws_iam_role" "scheduler" {
-  name               = "${var.name}-schedule"
-  description        = "Lets EventBridge Scheduler start the ${var.name} ECS state reconciler"
-  assume_role_policy = data.aws_iam_policy_document.scheduler_assume.json
-  tags               = var.tags
+  name                 = local.role_names.scheduler
+  path                 = var.iam_role_path
+  permissions_boundary = var.iam_permissions_boundary_arn
+  description          = "Lets EventBridge Scheduler start the ${var.name} ECS state reconciler in ${data.aws_region.current.id}"
+  assume_role_policy   = data.aws_iam_policy_document.scheduler_assume.json
+  tags                 = var.tags
 }
 
 data "aws_iam_policy_document" "scheduler" {

@@ -16,6 +16,14 @@ locals {
     ]
   }
 
+  # The tables' account is this deployment's (the module creates them in it).
+  account_id = split(":", var.state.task_table_arn)[4]
+
+  role_names = {
+    function  = "${var.name}-${data.aws_region.current.id}"
+    scheduler = "${var.name}-sch-${data.aws_region.current.id}"
+  }
+
   schedule_expression = var.schedule_minutes == 1 ? "rate(1 minute)" : "rate(${var.schedule_minutes} minutes)"
 }
 
@@ -30,6 +38,7 @@ resource "aws_cloudwatch_log_group" "this" {
 }
 
 resource "aws_lambda_function" "this" {
+  #checkov:skip=CKV_AWS_115:Reserved concurrency is opt-in (var.reserve_concurrency): Lambda refuses it on accounts whose limit leaves fewer than 100 unreserved executions; the timeout, shorter than the schedule interval, keeps runs apart.
   #checkov:skip=CKV_AWS_117:The function calls only AWS APIs; a VPC would need NAT or endpoints and adds cost without narrowing what it can reach.
   #checkov:skip=CKV_AWS_272:The package is built deterministically from lambda_src and tests fail when the committed zip differs; code signing needs a signer profile the caller would have to own.
   #checkov:skip=CKV_AWS_50:X-Ray adds cost and nothing to a periodic batch job whose outcome is one log line per cluster.
@@ -45,8 +54,10 @@ resource "aws_lambda_function" "this" {
   timeout          = var.function.timeout_seconds
   kms_key_arn      = var.kms_key_arn
 
-  # One run at a time: a slow run is never overlapped by the next one.
-  reserved_concurrent_executions = 1
+  # Opt-in: Lambda refuses a reservation that leaves fewer than 100 unreserved executions
+  # (https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html).
+  # -1 is the provider's "no reservation".
+  reserved_concurrent_executions = var.reserve_concurrency ? 1 : -1
 
   environment {
     variables = {

@@ -1,10 +1,10 @@
 variable "name" {
-  description = "Name of the function, schedule, role and log group; prefix of the dead-letter queue."
+  description = "Name of the function, schedule and log group; prefix of the dead-letter queue. The IAM roles, global, are <name>-<region> and <name>-sch-<region>."
   type        = string
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9_-]{1,55}$", var.name))
-    error_message = "name must be 1-55 letters, digits, '_' or '-' (Lambda, IAM role and SQS name limits, with room for suffixes)."
+    condition     = can(regex("^[A-Za-z0-9_-]{1,44}$", var.name))
+    error_message = "name must be 1-44 letters, digits, '_' or '-': the role <name>-sch-<region> must fit IAM's 64-character limit for role names."
   }
 }
 
@@ -54,6 +54,12 @@ variable "function" {
   })
 }
 
+variable "reserve_concurrency" {
+  description = "Reserve one concurrent execution for the function. Lambda refuses a reservation that leaves the account fewer than 100 unreserved executions, so new and sandbox accounts (limit 10 or 50) cannot apply it; runs stay apart without it (the timeout is shorter than the interval) and an overlap is harmless (writes are version-guarded)."
+  type        = bool
+  default     = false
+}
+
 variable "retention_days" {
   description = "Days a stopped task or deregistered instance is kept (the tables' TTL), as for the handler."
   type        = number
@@ -74,6 +80,18 @@ variable "alarm_actions" {
   description = "ARNs (SNS topics) notified when failed runs wait in the dead-letter queue."
   type        = list(string)
   default     = []
+}
+
+variable "iam_role_path" {
+  description = "Path of the IAM roles this module creates."
+  type        = string
+  default     = "/"
+}
+
+variable "iam_permissions_boundary_arn" {
+  description = "ARN of the policy set as permissions boundary of the IAM roles this module creates; null for none."
+  type        = string
+  default     = null
 }
 
 variable "tags" {

@@ -9,15 +9,14 @@ stack and stops its emulator, and fails. Deselect with `-m "not e2e"`.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.e2e import run_bounded
 
 ROOT = Path(__file__).resolve().parents[2]
 # About two minutes here; the rest is room for a slower CI machine.
@@ -34,25 +33,13 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     if shutil.which("terraform") is None:
         pytest.skip("terraform is not installed")
     summary_path = tmp_path_factory.mktemp("e2e") / "summary.json"
-    process = subprocess.Popen(
+    code, output = run_bounded(
         [sys.executable, "-m", "tools.demo", "--summary-json", str(summary_path)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
+        ROOT,
+        DEADLINE_SECONDS,
+        CLEANUP_SECONDS,
     )
-    try:
-        output, _ = process.communicate(timeout=DEADLINE_SECONDS)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGINT)
-        try:
-            output, _ = process.communicate(timeout=CLEANUP_SECONDS)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            output, _ = process.communicate()
-        pytest.fail(f"the demo did not finish within {DEADLINE_SECONDS} s:\n{output}")
-    assert process.returncode == 0, output
+    assert code == 0, output
     summary: dict[str, Any] = json.loads(summary_path.read_text())
     summary["output"] = output
     return summary

@@ -1,0 +1,88 @@
+# Validation messages of the root module's inputs, checked by `terraform test` against a
+# mock provider: no AWS account, no network, a few seconds. Wiring that needs planned
+# values is checked by the Python plan tests (tests/terraform).
+
+mock_provider "aws" {
+  mock_data "aws_region" {
+    defaults = { id = "eu-west-1", name = "eu-west-1" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_iam_policy_document" {
+    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
+  }
+}
+
+run "the_longest_admitted_name_plans" {
+  command = plan
+
+  variables {
+    name = "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn" # 33
+  }
+}
+
+run "a_name_too_long_for_the_derived_role_names_is_refused" {
+  command = plan
+
+  variables {
+    name = "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn" # 34
+  }
+
+  expect_failures = [var.name]
+}
+
+run "a_role_path_must_begin_and_end_with_a_slash" {
+  command = plan
+
+  variables {
+    iam_role_path = "service-roles"
+  }
+
+  expect_failures = [var.iam_role_path]
+}
+
+run "a_nested_role_path_is_admitted" {
+  command = plan
+
+  variables {
+    iam_role_path = "/platform/ecs-events/"
+  }
+}
+
+run "a_permissions_boundary_must_be_a_policy_arn" {
+  command = plan
+
+  variables {
+    iam_permissions_boundary_arn = "platform-boundary"
+  }
+
+  expect_failures = [var.iam_permissions_boundary_arn]
+}
+
+run "a_topic_key_belongs_to_a_topic_the_caller_brings" {
+  command = plan
+
+  variables {
+    alerts = {
+      enabled           = true
+      topic_kms_key_arn = "arn:aws:kms:eu-west-1:111122223333:key/11111111-2222-3333-4444-555555555555"
+    }
+  }
+
+  expect_failures = [var.alerts]
+}
+
+run "a_topic_key_must_be_a_key_arn" {
+  command = plan
+
+  variables {
+    alerts = {
+      enabled           = true
+      topic_arn         = "arn:aws:sns:eu-west-1:111122223333:oncall"
+      topic_kms_key_arn = "alias/oncall"
+    }
+  }
+
+  expect_failures = [var.alerts]
+}
