@@ -45,6 +45,26 @@ locals {
     STACK_NAME          = var.name
   }
   metric_namespace = "ECSEvents"
+
+  event_bus_name = var.event_bus.create ? module.event_bus[0].name : var.event_bus.name
+  member_role_arns = concat(var.reconciler.members.role_arns, [
+    for account in var.reconciler.members.account_ids :
+    "arn:${data.aws_partition.current.partition}:iam::${account}:role/${var.reconciler.members.role_name}"
+  ])
+}
+
+data "aws_partition" "current" {}
+
+module "event_bus" {
+  source = "./modules/event_bus"
+  count  = var.event_bus.create ? 1 : 0
+
+  name                      = var.event_bus.name
+  organization_id           = var.event_bus.organization_id
+  organizational_unit_paths = var.event_bus.organizational_unit_paths
+  account_ids               = var.event_bus.account_ids
+  kms_key_arn               = var.kms_key_arn
+  tags                      = var.tags
 }
 
 module "state" {
@@ -68,7 +88,8 @@ module "handler" {
     { state = jsonencode(local.state_change_pattern) },
     { for purpose, pattern in local.alert_patterns : purpose => jsonencode(pattern) },
   )
-  function = var.handler
+  event_bus_name = local.event_bus_name
+  function       = var.handler
   environment = merge(local.alert_environment, {
     RETENTION_DAYS = tostring(var.tables.retention_days)
   })
@@ -105,6 +126,7 @@ module "history" {
 
   name           = var.name
   cluster_arns   = var.cluster_arns
+  event_bus_name = local.event_bus_name
   retention_days = coalesce(var.history.retention_days, var.log_retention_days)
   kms_key_arn    = var.kms_key_arn
   alarm_actions  = var.alarm_actions
@@ -128,6 +150,8 @@ module "reconciler" {
     log_level       = var.reconciler.log_level
   }
   reserve_concurrency = var.reconciler.reserve_concurrency
+  member_role_arns    = local.member_role_arns
+  member_regions      = var.reconciler.members.regions
   retention_days      = var.tables.retention_days
   kms_key_arn         = var.kms_key_arn
   log_retention_days  = var.log_retention_days

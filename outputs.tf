@@ -23,6 +23,16 @@ output "container_instance_table_name" {
   value       = module.state.container_instance_table_name
 }
 
+output "event_bus_arn" {
+  description = "ARN of the central event bus the module created (the target of every member's forwarder), or null when the rules use an existing bus."
+  value       = var.event_bus.create ? module.event_bus[0].arn : null
+}
+
+output "event_bus_name" {
+  description = "Name of the event bus the module's rules attach to."
+  value       = local.event_bus_name
+}
+
 output "handler_dead_letter_queue_arn" {
   description = "ARN of the dead-letter queue that keeps events that could not be delivered or processed."
   value       = module.handler.dead_letter_queue_arn
@@ -84,7 +94,7 @@ output "history_log_resource_policy_json" {
 }
 
 output "history_query_definition_names" {
-  description = "Saved Logs Insights queries over the event log (task timeline, failures, stops by family); empty when history is off."
+  description = "Saved Logs Insights queries over the event log (task timeline, failures, stops by family, events by account and region), each filterable by account and region; empty when history is off."
   value       = flatten(module.history[*].query_definition_names)
 }
 
@@ -111,6 +121,11 @@ output "reconciler_function_name" {
 output "reconciler_log_group_name" {
   description = "Log group of the reconciler: one JSON line per cluster and run; null when the reconciler is off."
   value       = one(module.reconciler[*].log_group_name)
+}
+
+output "reconciler_role_arn" {
+  description = "ARN of the reconciler's role, the only principal a member account's read role trusts (modules/forwarder read_role); null when the reconciler is off."
+  value       = var.reconciler.enabled ? module.reconciler[0].role_arn : null
 }
 
 output "reconciler_schedule_arn" {

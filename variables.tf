@@ -47,7 +47,7 @@ variable "cluster_arns" {
 }
 
 variable "kms_key_arn" {
-  description = "Customer managed KMS key for the tables, queues, log groups and function environment; null uses AWS managed encryption. The key policy must let EventBridge (events.amazonaws.com) use the key for the queues, with no aws:SourceAccount or aws:SourceArn condition, and CloudWatch Logs (logs.<region>.amazonaws.com) for the log groups; examples/complete has such a policy."
+  description = "Customer managed KMS key for the tables, queues, log groups, function environment and the central bus the module creates; null uses AWS managed encryption. The key policy must let EventBridge (events.amazonaws.com) use the key for the queues (and DescribeKey it for the bus), with no aws:SourceAccount or aws:SourceArn condition, and CloudWatch Logs (logs.<region>.amazonaws.com) for the log groups; examples/complete has such a policy."
   type        = string
   default     = null
 
@@ -193,7 +193,7 @@ variable "history" {
 }
 
 variable "reconciler" {
-  description = "Scheduled reconciler: a Lambda that reads running and recently stopped tasks and the container instances from the ECS API every schedule_minutes and writes them through the version guard, so the mirror heals from lost events. Off by default. A run ends before the next is due (timeout_seconds is at most the interval) and overlapping runs are harmless (every write is version-guarded); reserve_concurrency = true also reserves one concurrent execution, which Lambda refuses when it would leave the account fewer than 100 unreserved executions (new and sandbox accounts, with a limit of 10 or 50)."
+  description = "Scheduled reconciler: a Lambda that reads running and recently stopped tasks and the container instances from the ECS API every schedule_minutes and writes them through the version guard, so the mirror heals from lost events. Off by default. A run ends before the next is due (timeout_seconds is at most the interval) and overlapping runs are harmless (every write is version-guarded); reserve_concurrency = true also reserves one concurrent execution, which Lambda refuses when it would leave the account fewer than 100 unreserved executions (new and sandbox accounts, with a limit of 10 or 50). members: read roles in member accounts of a fleet (role_arns, or role_name with account_ids) and the regions to read there (empty: the reconciler's region); cluster_arns of a member account are read through its role."
   type = object({
     enabled             = optional(bool, false)
     schedule_minutes    = optional(number, 15)
@@ -201,8 +201,29 @@ variable "reconciler" {
     timeout_seconds     = optional(number, 300)
     log_level           = optional(string, "INFO")
     reserve_concurrency = optional(bool, false)
+    members = optional(object({
+      role_arns   = optional(list(string), [])
+      role_name   = optional(string)
+      account_ids = optional(list(string), [])
+      regions     = optional(list(string), [])
+    }), {})
   })
   default = {}
+
+  validation {
+    condition     = alltrue([for arn in var.reconciler.members.role_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", arn))])
+    error_message = "reconciler.members.role_arns must be IAM role ARNs (arn:aws:iam::<account>:role/<name>), the read roles modules/forwarder creates in member accounts."
+  }
+
+  validation {
+    condition     = (var.reconciler.members.role_name == null) == (length(var.reconciler.members.account_ids) == 0) && alltrue([for account in var.reconciler.members.account_ids : can(regex("^[0-9]{12}$", account))])
+    error_message = "reconciler.members.role_name and reconciler.members.account_ids go together: the role name of the read role in each member account and the 12-digit account IDs."
+  }
+
+  validation {
+    condition     = alltrue([for region in var.reconciler.members.regions : can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", region))])
+    error_message = "reconciler.members.regions must be region names such as eu-west-1 (empty: the reconciler's own region)."
+  }
 
   validation {
     condition     = var.reconciler.schedule_minutes >= 1 && floor(var.reconciler.schedule_minutes) == var.reconciler.schedule_minutes
@@ -222,6 +243,32 @@ variable "reconciler" {
   validation {
     condition     = contains(["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"], var.reconciler.log_level)
     error_message = "reconciler.log_level must be one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL."
+  }
+}
+
+variable "event_bus" {
+  description = "Event bus the module's rules attach to. name: the account's default bus, or a central bus that member accounts forward their ECS events to (modules/forwarder). create = true creates that bus with a resource policy admitting exactly one of organization_id (o-...), organizational_unit_paths (o-.../r-.../ou-.../) or account_ids to PutEvents; events delivered from another account are billed as custom events."
+  type = object({
+    name                      = optional(string, "default")
+    create                    = optional(bool, false)
+    organization_id           = optional(string)
+    organizational_unit_paths = optional(list(string), [])
+    account_ids               = optional(list(string), [])
+  })
+  default = {}
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9._/-]{1,256}$", var.event_bus.name)) && !(var.event_bus.create && var.event_bus.name == "default")
+    error_message = "event_bus.name must be an event bus name (letters, digits, '.', '_', '-', '/'); with event_bus.create = true choose a name other than default."
+  }
+
+  validation {
+    condition = var.event_bus.create ? length(concat(
+      var.event_bus.organization_id == null ? [] : ["organization"],
+      length(var.event_bus.organizational_unit_paths) == 0 ? [] : ["units"],
+      length(var.event_bus.account_ids) == 0 ? [] : ["accounts"],
+    )) == 1 : (var.event_bus.organization_id == null && length(var.event_bus.organizational_unit_paths) == 0 && length(var.event_bus.account_ids) == 0)
+    error_message = "With event_bus.create = true set exactly one of organization_id, organizational_unit_paths or account_ids (who may put events on the bus); without it set none (the module writes a bus policy only on a bus it creates)."
   }
 }
 

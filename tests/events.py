@@ -219,3 +219,18 @@ def sqs_batch(events: list[Any]) -> dict[str, Any]:
 
 def clone(event: dict[str, Any]) -> dict[str, Any]:
     return copy.deepcopy(event)
+
+
+def moved(
+    event: dict[str, Any], account: str, region: str, cluster: str = "default"
+) -> dict[str, Any]:
+    """The event as ECS in another account, region and cluster would send it: the
+    envelope's account and region and every ARN in it (a fleet's member accounts)."""
+    text = json.dumps(event).replace(ACCOUNT, account).replace(f":{REGION}:", f":{region}:")
+    text = text.replace(f".{REGION}.", f".{region}.")  # ECR image hosts
+    if cluster != "default":
+        for kind in ("cluster", "task", "container-instance", "container", "service"):
+            text = text.replace(f":{kind}/default", f":{kind}/{cluster}")
+    result = json.loads(text)
+    result["region"] = region
+    return dict(result)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator, Mapping
@@ -122,7 +123,27 @@ class Workspace:
             raise TerraformError(command, code, stderr)
 
     def make_offline(self) -> None:
-        (self.directory / "offline_provider_override.tf").write_text(OFFLINE_PROVIDER_OVERRIDE)
+        """Fake credentials for the default provider and each aliased one (whose region
+        stays as configured: a fleet example plans several regions)."""
+        aliases = sorted(
+            {
+                alias
+                for path in self.directory.glob("*.tf")
+                if not path.name.endswith("_override.tf")
+                for alias in re.findall(
+                    r'^\s*alias\s*=\s*"([A-Za-z0-9_-]+)"', path.read_text(), re.M
+                )
+            }
+        )
+        aliased = "".join(
+            OFFLINE_PROVIDER_OVERRIDE.replace(
+                '  region                      = "eu-west-1"\n', ""
+            ).replace('provider "aws" {\n', f'provider "aws" {{\n  alias = "{alias}"\n')
+            for alias in aliases
+        )
+        (self.directory / "offline_provider_override.tf").write_text(
+            OFFLINE_PROVIDER_OVERRIDE + aliased
+        )
         self.offline = True
 
     def init(self) -> None:

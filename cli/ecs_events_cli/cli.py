@@ -30,6 +30,7 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
+from ecs_events.accounts import EcsClients, arn_account, arn_region, member_role_arns
 from ecs_events.backfill import Backfill, BackfillResult, Throttled
 from ecs_events.state import CONTAINER_INSTANCE_KEY, TASK_KEY
 
@@ -125,6 +126,19 @@ def build_parser(env: dict[str, str]) -> argparse.ArgumentParser:
     backfill.add_argument(
         "--cluster", action="append", required=True, help="cluster name or ARN, repeatable"
     )
+    backfill.add_argument(
+        "--role-arn",
+        action="append",
+        default=[],
+        help="read role of a member account (modules/forwarder read_role), repeatable: a "
+        "--cluster ARN of that account is read through it, in the ARN's region",
+    )
+    backfill.add_argument(
+        "--role-name", help="the read role's name in every --account (instead of --role-arn)"
+    )
+    backfill.add_argument(
+        "--account", action="append", default=[], help="member account ID, with --role-name"
+    )
     backfill.add_argument("--page-size", type=int, default=100, help="ECS page size, 1-100")
     backfill.add_argument("--running-only", action="store_true", help="skip recently stopped tasks")
     backfill.add_argument(
@@ -175,11 +189,21 @@ def _add_connection_options(parser: argparse.ArgumentParser, env: dict[str, str]
 # --- AWS clients and their errors --------------------------------------------------------
 
 
-def client(args: argparse.Namespace, service: str) -> Any:
+def client(
+    args: argparse.Namespace,
+    service: str,
+    region: str | None = None,
+    credentials: dict[str, str] | None = None,
+) -> Any:
+    """A client of the chosen profile and region, or of `region` with assumed `credentials`."""
     import boto3
     from botocore.config import Config
 
-    session = boto3.session.Session(profile_name=args.profile, region_name=args.region)
+    session = boto3.session.Session(
+        profile_name=None if credentials else args.profile,
+        region_name=region or args.region,
+        **(credentials or {}),
+    )
     # A person is waiting: fail fast when an endpoint is down, retry throttling a little.
     config = Config(
         retries={"mode": "standard", "max_attempts": 3}, connect_timeout=5, read_timeout=30
@@ -339,11 +363,23 @@ def run_backfill(args: argparse.Namespace, env: dict[str, str]) -> int:
     )
     if not 1 <= args.page_size <= 100:
         raise CliError("--page-size must be between 1 and 100 (the ECS API's limit)")
+    try:
+        roles = {
+            arn_account(role): role
+            for role in member_role_arns(args.role_arn, args.role_name, args.account)
+        }
+    except ValueError as error:
+        raise CliError(f"{error}: pass --role-arn, or --role-name with --account") from None
     show_progress = sys.stderr.isatty() if args.progress is None else args.progress
 
     def action() -> int:
+        ecs = client(args, "ecs")
+        # Clusters of member accounts (and other regions) through their read role.
+        member_ecs = EcsClients(
+            client(args, "sts"), lambda service, region, keys: client(args, service, region, keys)
+        )
         backfill = Backfill(
-            client(args, "ecs"),
+            ecs,
             client(args, "dynamodb"),
             task_table,
             instance_table,
@@ -353,12 +389,23 @@ def run_backfill(args: argparse.Namespace, env: dict[str, str]) -> int:
         )
         results: list[BackfillResult] = []
         for cluster in args.cluster:
+            role = roles.get(arn_account(cluster)) if cluster.startswith("arn:") else None
+            region = arn_region(cluster) if cluster.startswith("arn:") else None
+            own = role is None and region in (None, ecs.meta.region_name)
+            backfill.ecs = ecs if own else member_ecs(role, region or ecs.meta.region_name)
             bar = ProgressBar(sys.stderr, cluster) if show_progress else None
             try:
                 results.append(backfill.run(cluster, bar.update if bar else _quiet))
             except Throttled as error:
                 raise CliError(
                     f"{cluster}: {error}; try again later or a smaller --page-size"
+                ) from None
+            except ClientError as error:
+                if error.response.get("Error", {}).get("Code") != "ClusterNotFoundException":
+                    raise
+                raise CliError(
+                    f"{cluster}: no such cluster where it was read (a cluster of another "
+                    "account needs that account's --role-arn, or --role-name with --account)"
                 ) from None
             finally:
                 if bar:

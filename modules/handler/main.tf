@@ -14,17 +14,19 @@ locals {
 resource "aws_cloudwatch_event_rule" "this" {
   for_each = var.event_patterns
 
-  name          = "${var.name}-${each.key}"
-  description   = "ECS events for the ${var.name} handler: ${each.key}"
-  event_pattern = each.value
-  tags          = var.tags
+  name           = "${var.name}-${each.key}"
+  description    = "ECS events for the ${var.name} handler: ${each.key}"
+  event_bus_name = var.event_bus_name
+  event_pattern  = each.value
+  tags           = var.tags
 }
 
 resource "aws_cloudwatch_event_target" "this" {
   for_each = var.event_patterns
 
-  rule = aws_cloudwatch_event_rule.this[each.key].name
-  arn  = aws_sqs_queue.this.arn
+  rule           = aws_cloudwatch_event_rule.this[each.key].name
+  event_bus_name = var.event_bus_name
+  arn            = aws_sqs_queue.this.arn
 
   # Events that cannot reach the queue are kept, not dropped.
   dead_letter_config {

@@ -58,6 +58,17 @@ variable "function" {
   })
 }
 
+variable "event_bus_name" {
+  description = "Event bus the rules attach to: the account's default bus, or a central bus that member accounts forward their ECS events to (modules/forwarder)."
+  type        = string
+  default     = "default"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9._/-]{1,256}$", var.event_bus_name))
+    error_message = "event_bus_name must be an event bus name (1-256 letters, digits, '.', '_', '-' or '/'), such as default."
+  }
+}
+
 variable "kms_key_arn" {
   description = "Customer managed KMS key for the queues, the log group and the function's environment; null uses AWS managed encryption."
   type        = string

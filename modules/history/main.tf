@@ -27,15 +27,17 @@ resource "aws_cloudwatch_log_group" "this" {
 }
 
 resource "aws_cloudwatch_event_rule" "this" {
-  name          = "${var.name}-history"
-  description   = "Every ECS event of the selected clusters, kept in ${aws_cloudwatch_log_group.this.name}"
-  event_pattern = local.event_pattern
-  tags          = var.tags
+  name           = "${var.name}-history"
+  description    = "Every ECS event of the selected clusters, kept in ${aws_cloudwatch_log_group.this.name}"
+  event_bus_name = var.event_bus_name
+  event_pattern  = local.event_pattern
+  tags           = var.tags
 }
 
 resource "aws_cloudwatch_event_target" "this" {
-  rule = aws_cloudwatch_event_rule.this.name
-  arn  = aws_cloudwatch_log_group.this.arn
+  rule           = aws_cloudwatch_event_rule.this.name
+  event_bus_name = var.event_bus_name
+  arn            = aws_cloudwatch_log_group.this.arn
 
   # Events the log group cannot take are kept, not dropped.
   dead_letter_config {

@@ -19,11 +19,12 @@ output "log_resource_policy_json" {
 }
 
 output "query_definition_names" {
-  description = "Names of the saved Logs Insights queries (task timeline, failures, stops by family)."
+  description = "Names of the saved Logs Insights queries (task timeline, failures, stops by family, events by account and region)."
   value = [
     aws_cloudwatch_query_definition.task_timeline.name,
     aws_cloudwatch_query_definition.failures.name,
     aws_cloudwatch_query_definition.stops_by_family.name,
+    aws_cloudwatch_query_definition.events_by_account.name,
   ]
 }
 

@@ -30,6 +30,17 @@ variable "create_log_resource_policy" {
   default     = true
 }
 
+variable "event_bus_name" {
+  description = "Event bus the rules attach to: the account's default bus, or a central bus that member accounts forward their ECS events to (modules/forwarder)."
+  type        = string
+  default     = "default"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9._/-]{1,256}$", var.event_bus_name))
+    error_message = "event_bus_name must be an event bus name (1-256 letters, digits, '.', '_', '-' or '/'), such as default."
+  }
+}
+
 variable "kms_key_arn" {
   description = "Customer managed KMS key for the log group and dead-letter queue; null uses AWS managed encryption. Its policy must let CloudWatch Logs and EventBridge use it."
   type        = string

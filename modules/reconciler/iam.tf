@@ -28,68 +28,17 @@ resource "aws_iam_role" "this" {
   }
 }
 
-# Read-only ECS, as narrow as ECS allows: listings and descriptions of the given clusters
-# only (the ecs:cluster condition), or of this region's clusters when none is given. Known
-# at plan time, so the plan shows exactly what the role may read.
-data "aws_iam_policy_document" "read_ecs" {
-  #checkov:skip=CKV_AWS_356:ecs:ListTasks has no resource ARN to name before the tasks are listed and ecs:ListClusters has no resource type; ListTasks is held to the clusters by the ecs:cluster condition.
-  #checkov:skip=CKV_AWS_111:Every action here is a read; none writes.
-  dynamic "statement" {
-    # Only when no cluster is given: the function then reconciles every cluster.
-    for_each = length(var.cluster_arns) == 0 ? [1] : []
-    content {
-      sid       = "ListClusters"
-      actions   = ["ecs:ListClusters"]
-      resources = ["*"]
-    }
-  }
+# Read-only ECS of the given clusters, or of this region's clusters when none is given.
+# Known at plan time, so the plan shows exactly what the role may read.
+module "read_ecs" {
+  source = "../ecs_read_policy"
 
-  statement {
-    sid       = "ListContainerInstances"
-    actions   = ["ecs:ListContainerInstances"]
-    resources = local.cluster_arns
-  }
-
-  statement {
-    sid       = "ListTasks"
-    actions   = ["ecs:ListTasks"]
-    resources = ["*"]
-
-    condition {
-      test     = "ArnLike"
-      variable = "ecs:cluster"
-      values   = local.cluster_arns
-    }
-  }
-
-  statement {
-    sid       = "DescribeTasks"
-    actions   = ["ecs:DescribeTasks"]
-    resources = local.member_arns["task"]
-
-    condition {
-      test     = "ArnLike"
-      variable = "ecs:cluster"
-      values   = local.cluster_arns
-    }
-  }
-
-  statement {
-    sid       = "DescribeContainerInstances"
-    actions   = ["ecs:DescribeContainerInstances"]
-    resources = local.member_arns["container-instance"]
-
-    condition {
-      test     = "ArnLike"
-      variable = "ecs:cluster"
-      values   = local.cluster_arns
-    }
-  }
-
+  cluster_arns  = local.cluster_arns
+  list_clusters = length(var.cluster_arns) == 0
 }
 
 data "aws_iam_policy_document" "this" {
-  source_policy_documents = [data.aws_iam_policy_document.read_ecs.json]
+  source_policy_documents = [module.read_ecs.json]
 
   statement {
     sid       = "WriteState"
@@ -108,6 +57,16 @@ data "aws_iam_policy_document" "this" {
     sid       = "SendDeadLetters"
     actions   = ["sqs:SendMessage"]
     resources = [module.dead_letter.arn]
+  }
+
+  dynamic "statement" {
+    # Member accounts lend a read-only role (modules/forwarder); nothing else is assumed.
+    for_each = length(var.member_role_arns) == 0 ? [] : [var.member_role_arns]
+    content {
+      sid       = "ReadMemberAccounts"
+      actions   = ["sts:AssumeRole"]
+      resources = statement.value
+    }
   }
 
   dynamic "statement" {

@@ -7,15 +7,6 @@ locals {
   any_cluster  = "arn:${data.aws_partition.current.partition}:ecs:${data.aws_region.current.id}:*:cluster/*"
   cluster_arns = length(var.cluster_arns) == 0 ? [local.any_cluster] : var.cluster_arns
 
-  # task/<cluster>/<id> and container-instance/<cluster>/<id>: the ARN format with the
-  # cluster name, the only one ECS issues since 2021.
-  member_arns = {
-    for kind in ["task", "container-instance"] : kind => [
-      for arn in local.cluster_arns :
-      "${split(":cluster/", arn)[0]}:${kind}/${split(":cluster/", arn)[1]}/*"
-    ]
-  }
-
   # The tables' account is this deployment's (the module creates them in it).
   account_id = split(":", var.state.task_table_arn)[4]
 
@@ -65,6 +56,8 @@ resource "aws_lambda_function" "this" {
       CONTAINER_INSTANCE_TABLE_NAME = var.state.container_instance_table_name
       CLUSTER_ARNS                  = join(",", var.cluster_arns)
       RETENTION_DAYS                = tostring(var.retention_days)
+      MEMBER_ROLE_ARNS              = join(",", var.member_role_arns)
+      MEMBER_REGIONS                = join(",", var.member_regions)
     }
   }
 

@@ -99,3 +99,25 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "member_role_arns" {
+  description = "Read-only roles in member accounts (modules/forwarder's read_role) that the reconciler assumes to read those accounts' clusters; empty reads this account only."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.member_role_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", arn))])
+    error_message = "Each member_role_arns entry must be an IAM role ARN: arn:aws:iam::<account>:role/<name>."
+  }
+}
+
+variable "member_regions" {
+  description = "Regions whose clusters are read in each member account when cluster_arns names none of that account; empty means the function's own region."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for region in var.member_regions : can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", region))])
+    error_message = "Each member_regions entry must be a region name such as eu-west-1."
+  }
+}

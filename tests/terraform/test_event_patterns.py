@@ -17,6 +17,7 @@ from localstack.services.events.event_rule_engine import EventPatternCompiler, E
 from tests.events import (
     container_instance_event,
     deployment_event,
+    moved,
     service_action_event,
     task_event,
 )
@@ -118,3 +119,56 @@ def test_the_matcher_follows_eventbridge_on_arrays_of_objects() -> None:
     assert not matches(
         pattern, {"resources": ["arn:aws:ecs:eu-west-1:111122223333:service/batch/web"]}
     )
+
+
+# --- a fleet: member forwarders and the central rules (examples/fleet) ----------------------
+
+MEMBER = "444455556666"
+EVERY_ECS_EVENT = [
+    task_event(),
+    container_instance_event(),
+    deployment_event("SERVICE_DEPLOYMENT_COMPLETED"),
+    service_action_event("SERVICE_STEADY_STATE", "INFO"),
+]
+
+
+def fleet_pattern(plan, address_part: str) -> dict[str, Any]:
+    rule = plan.one("aws_cloudwatch_event_rule", address_part)
+    return dict(json.loads(rule.values["event_pattern"]))
+
+
+@pytest.mark.parametrize("event", EVERY_ECS_EVENT, ids=lambda e: e["detail-type"])
+def test_member_forwards_every_event_type_the_central_module_consumes(plan_example, event) -> None:
+    pattern = fleet_pattern(plan_example("fleet"), "module.member_primary.")
+    assert matches(pattern, moved(event, MEMBER, "eu-west-1"))
+
+
+def test_member_forwards_no_other_source_or_ecs_event_type(plan_example) -> None:
+    pattern = fleet_pattern(plan_example("fleet"), "module.member_primary.")
+    assert not matches(pattern, {**moved(task_event(), MEMBER, "eu-west-1"), "source": "aws.ec2"})
+    other = {**task_event(), "detail-type": "ECS Something New"}
+    assert not matches(pattern, moved(other, MEMBER, "eu-west-1"))
+
+
+@pytest.mark.parametrize(("cluster", "expected"), [("production", True), ("staging", False)])
+@pytest.mark.parametrize("event", EVERY_ECS_EVENT, ids=lambda e: e["detail-type"])
+def test_member_limited_to_a_cluster_forwards_that_cluster_only(
+    plan_example, event, cluster, expected
+) -> None:
+    pattern = fleet_pattern(plan_example("fleet"), "module.member_secondary.")
+    assert matches(pattern, moved(event, MEMBER, "us-east-1", cluster)) is expected
+
+
+@pytest.mark.parametrize("region", ["eu-west-1", "us-east-1"])
+def test_central_rules_take_forwarded_events_of_any_member_and_region(plan_example, region) -> None:
+    plan = plan_example("fleet")
+    state = fleet_pattern(
+        plan, 'module.central.module.handler.aws_cloudwatch_event_rule.this["state"]'
+    )
+    history = fleet_pattern(plan, "module.central.module.history[0].")
+    deployments = fleet_pattern(
+        plan, 'module.central.module.handler.aws_cloudwatch_event_rule.this["deployments"]'
+    )
+    assert matches(state, moved(task_event(), MEMBER, region))
+    assert matches(history, moved(task_event(), MEMBER, region))
+    assert matches(deployments, moved(deployment_event(), MEMBER, region))

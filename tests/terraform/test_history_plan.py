@@ -99,12 +99,13 @@ def test_log_resource_policy_is_the_documented_form_for_event_log_groups(plan_ex
     assert len(in_module(plan_example("basic"), "history", "aws_cloudwatch_log_resource_policy"))
 
 
-def test_three_saved_queries_read_the_event_log(plan_example) -> None:
+def test_four_saved_queries_read_the_event_log(plan_example) -> None:
     queries = {
         q.values["name"]: q.values
         for q in in_module(plan_example("basic"), "history", "aws_cloudwatch_query_definition")
     }
     assert sorted(queries) == [
+        "ecs-events/events-by-account",
         "ecs-events/failures",
         "ecs-events/stops-by-family",
         "ecs-events/task-timeline",
@@ -219,7 +220,9 @@ def test_failed_reconciler_runs_reach_a_dead_letter_queue(plan_example) -> None:
 
 def test_reconciler_reads_only_the_given_clusters(plan_root) -> None:
     plan = plan_root({**RECONCILER_ONLY, "cluster_arns": [PRODUCTION]})
-    policy = json.loads(data_source(plan, "data.aws_iam_policy_document.read_ecs")["json"])
+    policy = json.loads(
+        data_source(plan, "module.read_ecs.data.aws_iam_policy_document.this")["json"]
+    )
     statements = {s["Sid"]: s for s in policy["Statement"]}
     assert "ListClusters" not in statements
     assert {sid: s["Action"] for sid, s in statements.items()} == {
@@ -241,7 +244,9 @@ def test_reconciler_reads_only_the_given_clusters(plan_root) -> None:
 
 def test_reconciler_of_every_cluster_may_list_clusters_of_its_region_only(plan_root) -> None:
     policy = json.loads(
-        data_source(plan_root(RECONCILER_ONLY), "data.aws_iam_policy_document.read_ecs")["json"]
+        data_source(
+            plan_root(RECONCILER_ONLY), "module.read_ecs.data.aws_iam_policy_document.this"
+        )["json"]
     )
     statements = {s["Sid"]: s for s in policy["Statement"]}
     assert statements["ListClusters"]["Resource"] == "*"

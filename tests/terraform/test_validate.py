@@ -2,7 +2,7 @@ import pytest
 
 from tools.terraform import Workspace
 
-EXAMPLES = ["basic", "complete", "local", "scheduled_task"]
+EXAMPLES = ["basic", "complete", "fleet", "local", "scheduled_task"]
 
 
 @pytest.mark.parametrize("example", EXAMPLES)

@@ -229,6 +229,8 @@ def test_sns_message_has_text_for_people_json_for_machines_and_filterable_attrib
         "family": "billing-report",
         "severity": "ERROR",
         "kind": "task_exit",
+        "account": "111122223333",
+        "region": "us-west-2",
     }
 
 
