@@ -58,7 +58,7 @@ variable "kms_key_arn" {
 }
 
 variable "tables" {
-  description = "State tables: deletion protection, point-in-time recovery, how many days a stopped task or deregistered instance is kept (0 keeps it forever), and query_indexes: the task table's indexes for `ecs-events tasks` (by cluster and status, by family or service, by container instance), which add about 2 write units per applied task state change."
+  description = "State tables: deletion protection, point-in-time recovery, how many days a stopped task or deregistered instance is kept (0 keeps it forever), and query_indexes: the task table's index for `ecs-events tasks` (a cluster's running or stopped tasks, by service, family or container instance), which adds 2 write units per task, whatever the number of its state changes."
   type = object({
     deletion_protection    = optional(bool, true)
     point_in_time_recovery = optional(bool, true)

@@ -30,12 +30,13 @@ from typing import Any
 import boto3
 from moto import mock_aws
 
+from benchmarks.units import index_write_units
 from ecs_events.config import Settings
 from ecs_events.events import parse_event
 from ecs_events.handler import Processor
 from ecs_events.state import TASK_KEY, container_instance_record, item_size, task_record
 from tests.events import LIFECYCLE, TASK_ARN, container_instance_event, sqs_batch, task_event
-from tests.tables import CONTAINER_INSTANCE_TABLE, TASK_INDEXES, TASK_TABLE, create_state_tables
+from tests.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE, create_state_tables
 
 
 def build_stream(tasks: int, seed: int) -> list[dict[str, Any]]:
@@ -56,30 +57,6 @@ def build_stream(tasks: int, seed: int) -> list[dict[str, Any]]:
 
 def units(size: int, per: int) -> int:
     return max(1, math.ceil(size / per))
-
-
-def index_write_units(before: dict[str, Any] | None, after: dict[str, Any]) -> int:
-    """Write units the task table's indexes cost for one applied write.
-
-    DynamoDB writes an index when the write gives an item its keys (1), takes them away
-    (1), changes them (a delete and a put: 2) or, keys unchanged, changes a projected
-    attribute (1); otherwise nothing. An index entry (task ARN, keys, lastStatus) is far
-    under 1 KB: 1 unit each. A failed conditional write (duplicate, stale) changes nothing,
-    so it costs no index.
-    """
-    total = 0
-    for _, hash_key, range_key, projected in TASK_INDEXES:
-        old = None if before is None else (before.get(hash_key), before.get(range_key))
-        new = (after.get(hash_key), after.get(range_key))
-        was_in, is_in = old is not None and None not in old, None not in new
-        if was_in and is_in:
-            if old != new:
-                total += 2
-            elif before is not None and any(before.get(a) != after.get(a) for a in projected):
-                total += 1
-        elif was_in or is_in:
-            total += 1
-    return total
 
 
 def measure(stream: list[dict[str, Any]]) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer
 
 from ecs_events.state import CONTAINER_INSTANCE_KEY, TASK_KEY
-from ecs_events_cli.history import CLUSTER_INDEX, CONTAINER_INSTANCE_INDEX, GROUP_INDEX
+from ecs_events_cli.history import CLUSTER_INDEX, CLUSTER_INDEX_KEYS, CLUSTER_INDEX_PROJECTED
 
 TASK_TABLE = "ecs-events-tasks"
 CONTAINER_INSTANCE_TABLE = "ecs-events-container-instances"
@@ -16,11 +16,9 @@ CONTAINER_INSTANCE_TABLE = "ecs-events-container-instances"
 # The task table's query indexes as modules/state creates them:
 # (name, hash key, range key, projected non-key attributes; none means KEYS_ONLY).
 TASK_INDEXES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
-    (CLUSTER_INDEX, "cluster", "updatedAt", ("lastStatus",)),
-    (GROUP_INDEX, "group", "createdAt", ()),
-    (CONTAINER_INSTANCE_INDEX, CONTAINER_INSTANCE_KEY, "createdAt", ()),
+    (CLUSTER_INDEX, *CLUSTER_INDEX_KEYS, CLUSTER_INDEX_PROJECTED),
 )
-_NUMBER_KEYS = {"updatedAt", "createdAt"}
+_NUMBER_KEYS = {"createdAt"}
 
 
 def create_state_tables(dynamodb: Any, query_indexes: bool = True) -> None:

@@ -1,11 +1,25 @@
 """Questions the state tables answer: which tasks, in what state, and how a task's life went.
 
-The task table's secondary indexes (modules/state) are keyed on attributes every record
-already carries, so they add no byte to an item (a record near 1 KB must not cross into a
-second write unit), and they project almost nothing: an index entry is the task ARN, its
-keys and, for the cluster index, lastStatus. A query reads entries from an index, then the
-items themselves with BatchGetItem (100 keys a request). Reads happen when a person asks;
-writes happen on every event, so that is the cheaper side to pay on.
+The task table has one secondary index (modules/state), `cluster-index`: partition key the
+cluster name, sort key `createdAt`, projecting `stoppedAt`, `group` and
+`containerInstanceArn`. Its keys never change over a task's life and the only projected
+attribute that does (`stoppedAt`) appears once, so the index costs two write units per
+task however many states ECS reports (DynamoDB writes an index only when an applied write
+changes its keys or projected attributes). It adds no attribute to an item: a record near
+1 KB stays in one write unit. One index serves every question within a cluster:
+
+- running (not yet stopped): `attribute_not_exists(stoppedAt)`;
+- stopped between two moments: `stoppedAt BETWEEN`, and `createdAt <=` the end as the key;
+- a service or family: `group =`; a container instance: `containerInstanceArn =` (its ARN
+  names the cluster);
+- one account or region: the task ARN (the table key, in every index entry) names both,
+  so clusters of the same name in other accounts or regions, which share the partition,
+  are filtered out by `contains(taskArn, ...)`.
+
+DynamoDB filters after reading, so a query reads the cluster's whole partition of small
+index entries (a few hundred bytes each) in the worst case; then the matching items with
+BatchGetItem (100 keys a request). Reads happen when a person asks; writes happen on every
+event, so that is the cheaper side to pay on.
 """
 
 from __future__ import annotations
@@ -25,44 +39,104 @@ from ecs_events.state import CONTAINER_INSTANCE_KEY, TASK_KEY
 # Re-exported: the CLI shows durations through history.
 from ecs_events.times import format_duration as format_duration
 
-# Index names and keys: the same names modules/state/main.tf creates (a plan test compares).
-CLUSTER_INDEX = "cluster-index"  # cluster, updatedAt; lastStatus projected to filter on
-GROUP_INDEX = "group-index"  # group ("family:<family>" or "service:<service>"), createdAt
-CONTAINER_INSTANCE_INDEX = "container-instance-index"  # containerInstanceArn, createdAt
+# The index modules/state/main.tf creates (a plan test compares): its name, keys and
+# projected attributes.
+CLUSTER_INDEX = "cluster-index"
+CLUSTER_INDEX_KEYS = ("cluster", "createdAt")
+CLUSTER_INDEX_PROJECTED = ("stoppedAt", "group", "containerInstanceArn")
 
 # BatchGetItem takes at most 100 keys per request.
 BATCH_GET_KEYS = 100
+
+STOPPED = "STOPPED"
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
 
 class IndexMissing(RuntimeError):
-    """The table was created without the query indexes (tables.query_indexes = false)."""
+    """The table was created without the query index (tables.query_indexes = false)."""
+
+
+@dataclass(frozen=True)
+class ArnScope:
+    """Where an ECS resource lives, read from its ARN
+    (arn:PARTITION:ecs:REGION:ACCOUNT:TYPE/CLUSTER/ID; a cluster ARN ends in cluster/NAME).
+    The cluster is None for ARNs of the old format (TYPE/ID), which do not name it."""
+
+    region: str
+    account: str
+    cluster: str | None
+
+
+def arn_scope(arn: str) -> ArnScope | None:
+    parts = arn.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn" or parts[2] != "ecs":
+        return None
+    path = parts[5].split("/")
+    if path[0] == "cluster":
+        cluster: str | None = path[1] if len(path) == 2 else None
+    else:
+        cluster = path[1] if len(path) == 3 else None
+    return ArnScope(parts[3], parts[4], cluster)
 
 
 @dataclass(frozen=True)
 class TaskFilter:
+    """What `ecs-events tasks` asks. `cluster` is a name or a cluster ARN (which also sets
+    the account and region); `account` and `region` are those of the task (of the event),
+    not of the API call; `stopped_from` / `stopped_to` (epoch milliseconds) keep only
+    tasks that stopped in that range; `since_millis` keeps tasks updated since then."""
+
     cluster: str | None = None
     statuses: tuple[str, ...] = ()
     group: str | None = None
     container_instance: str | None = None
     since_millis: int | None = None
+    account: str | None = None
+    region: str | None = None
+    stopped_from: int | None = None
+    stopped_to: int | None = None
+
+    def scope(self) -> tuple[str | None, str | None, str | None]:
+        """(cluster name, account, region) from the flags and the ARNs given."""
+        cluster, account, region = self.cluster, self.account, self.region
+        for arn in (self.cluster, self.container_instance):
+            found = arn_scope(arn) if arn and arn.startswith("arn:") else None
+            if found is None:
+                continue
+            if arn == self.cluster or cluster is None:
+                cluster = found.cluster
+            account = account or found.account
+            region = region or found.region
+        return cluster, account, region
 
     def matches(self, item: dict[str, Any]) -> bool:
         """Applied to every item read, so a filter no index serves is still honoured."""
-        checks = (
-            (self.cluster, item.get("cluster")),
+        cluster, account, region = self.scope()
+        where = arn_scope(str(item.get(TASK_KEY, "")))
+        for wanted, value in (
+            (account, where.account if where else None),
+            (region, where.region if where else None),
+            (cluster, item.get("cluster")),
             (self.group, item.get("group")),
-            (self.container_instance, item.get("containerInstanceArn")),
-        )
-        if any(wanted is not None and wanted != value for wanted, value in checks):
-            return False
+            (self.container_instance, item.get(CONTAINER_INSTANCE_KEY)),
+        ):
+            if wanted is not None and wanted != value:
+                return False
         if self.statuses and item.get("lastStatus") not in self.statuses:
             return False
         if self.since_millis is not None:
             changed = item.get("updatedAt") or item.get("createdAt") or 0
             if changed < self.since_millis:
+                return False
+        if self.stopped_from is not None or self.stopped_to is not None:
+            stopped = item.get("stoppedAt")
+            if not isinstance(stopped, int | float | Decimal):
+                return False
+            if self.stopped_from is not None and stopped < self.stopped_from:
+                return False
+            if self.stopped_to is not None and stopped > self.stopped_to:
                 return False
         return True
 
@@ -135,46 +209,81 @@ def batch_get(dynamodb: Any, table: str, key_name: str, keys: list[str]) -> list
     return [found[k] for k in keys if k in found]
 
 
-def _query_keys(
-    dynamodb: Any,
-    table: str,
-    index: str,
-    partition: tuple[str, str],
-    sort_name: str,
-    since_millis: int | None,
-    page_size: int,
-    statuses: tuple[str, ...] = (),
-) -> Iterator[list[str]]:
-    """Pages of task ARNs from one index partition, newest first; `statuses` filters on
-    the projected lastStatus (DynamoDB filters after reading, so a page may come back
-    short or empty while more follow)."""
-    names = {"#pk": partition[0]}
-    values: dict[str, Any] = {":pk": {"S": partition[1]}}
-    condition = "#pk = :pk"
-    if since_millis is not None:
-        names["#sk"] = sort_name
-        values[":since"] = {"N": str(since_millis)}
-        condition += " AND #sk >= :since"
+def cluster_query(table: str, wanted: TaskFilter, page_size: int) -> dict[str, Any] | None:
+    """The Query request on the cluster index that answers `wanted`, or None when the
+    question names no cluster (then only a scan can answer it). Every filter the index
+    can apply is applied there, so only matching task ARNs come back."""
+    cluster, account, region = wanted.scope()
+    if cluster is None:
+        return None
+    names = {"#cluster": "cluster"}
+    values: dict[str, Any] = {":cluster": {"S": cluster}}
+    condition = "#cluster = :cluster"
+    filters = []
+
+    def add(name: str, attribute: str, value: Any, test: str) -> None:
+        names[f"#{name}"] = attribute
+        if value is not None:
+            values[f":{name}"] = value
+        filters.append(test)
+
+    if wanted.stopped_from is not None or wanted.stopped_to is not None:
+        if wanted.stopped_to is not None:  # a task that stopped by then was created by then
+            names["#created"] = "createdAt"
+            values[":created"] = {"N": str(wanted.stopped_to)}
+            condition += " AND #created <= :created"
+        low = wanted.stopped_from if wanted.stopped_from is not None else 0
+        values[":stopped_from"] = {"N": str(low)}
+        high = wanted.stopped_to if wanted.stopped_to is not None else 2**53
+        add("stopped", "stoppedAt", {"N": str(high)}, "#stopped BETWEEN :stopped_from AND :stopped")
+    elif wanted.statuses and STOPPED not in wanted.statuses:
+        add("stopped", "stoppedAt", None, "attribute_not_exists(#stopped)")
+    elif set(wanted.statuses) == {STOPPED}:
+        add("stopped", "stoppedAt", None, "attribute_exists(#stopped)")
+    if account or region:
+        # The task ARN (arn:PARTITION:ecs:REGION:ACCOUNT:task/CLUSTER/ID) names both;
+        # `contains` needs no partition name, and no other part of the ARN holds a colon.
+        if account and region:
+            part = f":ecs:{region}:{account}:task/"
+        else:
+            part = f":{account}:task/" if account else f":ecs:{region}:"
+        add("arn", TASK_KEY, {"S": part}, "contains(#arn, :arn)")
+    if wanted.group is not None:
+        add("group", "group", {"S": wanted.group}, "#group = :group")
+    if wanted.container_instance is not None:
+        add(
+            "instance",
+            CONTAINER_INSTANCE_KEY,
+            {"S": wanted.container_instance},
+            "#instance = :instance",
+        )
     request: dict[str, Any] = {
         "TableName": table,
-        "IndexName": index,
+        "IndexName": CLUSTER_INDEX,
         "KeyConditionExpression": condition,
         "ExpressionAttributeNames": names,
         "ExpressionAttributeValues": values,
-        "ScanIndexForward": False,
-        "Limit": page_size,
+        "ScanIndexForward": False,  # newest created first
     }
-    if statuses:
-        names["#status"] = "lastStatus"
-        placeholders = [f":status{n}" for n in range(len(statuses))]
-        values.update({p: {"S": status} for p, status in zip(placeholders, statuses, strict=True)})
-        request["FilterExpression"] = f"#status IN ({', '.join(placeholders)})"
+    if filters:
+        # Limit counts entries read, not entries kept: with a filter, let DynamoDB fill
+        # its 1 MB pages (thousands of small entries) instead of asking page by page.
+        request["FilterExpression"] = " AND ".join(filters)
+    else:
+        request["Limit"] = page_size
+    return request
+
+
+def _query_keys(dynamodb: Any, request: dict[str, Any]) -> Iterator[list[str]]:
+    """Pages of task ARNs; DynamoDB filters after reading, so a page may come back short
+    or empty while more follow."""
+    request = dict(request)
     while True:
         try:
             response = dynamodb.query(**request)
         except ClientError as error:
             if _is_missing_index(error):
-                raise IndexMissing(index) from error
+                raise IndexMissing(request["IndexName"]) from error
             raise
         yield [raw[TASK_KEY]["S"] for raw in response.get("Items", [])]
         if "LastEvaluatedKey" not in response:
@@ -198,10 +307,19 @@ def _collect(
 ) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     for keys in pages:
-        items.extend(item for item in read(keys) if wanted.matches(item))
-        if len(items) >= limit:
-            break
+        # Read only as many items as the answer still needs, a BatchGetItem at a time.
+        for start in range(0, len(keys), BATCH_GET_KEYS):
+            if len(items) >= limit:
+                return items[:limit]
+            chunk = keys[start : start + BATCH_GET_KEYS]
+            items.extend(item for item in read(chunk) if wanted.matches(item))
     return items[:limit]
+
+
+def _newest_first(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(
+        items, key=lambda item: item.get("updatedAt") or item.get("createdAt") or 0, reverse=True
+    )
 
 
 def find_tasks(
@@ -209,50 +327,27 @@ def find_tasks(
 ) -> list[dict[str, Any]]:
     """Tasks matching the filter, most recently updated first, at most `limit`.
 
-    The narrowest index serves the query: the cluster index when a cluster is given
-    (since = updated since; statuses filtered on the index), else the group or
-    container-instance index (since = created since). Raises IndexMissing when the table
-    has no such index; with none of those filters the table is scanned.
+    A question that names a cluster (or a container instance, whose ARN names one) is one
+    Query of the cluster index, then BatchGetItem; raises IndexMissing when the table has
+    no index. Without a cluster the table is scanned (cluster_query says None).
     """
-    page_size = max(limit, 25)
+    request = cluster_query(table, wanted, max(limit, 25))
+    if request is None:
+        return scan_tasks(dynamodb, table, wanted, limit)
 
     def read(keys: list[str]) -> list[dict[str, Any]]:
         return batch_get(dynamodb, table, TASK_KEY, keys)
 
-    by_index = (
-        (wanted.cluster, CLUSTER_INDEX, "cluster", "updatedAt"),
-        (wanted.group, GROUP_INDEX, "group", "createdAt"),
-        (wanted.container_instance, CONTAINER_INSTANCE_INDEX, CONTAINER_INSTANCE_KEY, "createdAt"),
-    )
-    chosen = next(((v, i, k, r) for v, i, k, r in by_index if v), None)
-    if chosen is None:
-        return scan_tasks(dynamodb, table, wanted, limit)
-    value, index, key, sort_key = chosen
-    pages = _query_keys(
-        dynamodb,
-        table,
-        index,
-        (key, value),
-        sort_key,
-        wanted.since_millis,
-        page_size,
-        wanted.statuses if index == CLUSTER_INDEX else (),
-    )
-    found = _collect(pages, read, wanted, limit)
-    found.sort(key=lambda item: item.get("updatedAt") or item.get("createdAt") or 0, reverse=True)
-    return found
+    return _newest_first(_collect(_query_keys(dynamodb, request), read, wanted, limit))
 
 
 def scan_tasks(
     dynamodb: Any, table: str, wanted: TaskFilter, limit: int = 50
 ) -> list[dict[str, Any]]:
     """Every task item read once: for tables without indexes, or no filter at all."""
-    items = []
-    for item in scan_items(dynamodb, table):
-        if wanted.matches(item):
-            items.append(item)
-    items.sort(key=lambda item: item.get("updatedAt") or item.get("createdAt") or 0, reverse=True)
-    return items[:limit]
+    return _newest_first([item for item in scan_items(dynamodb, table) if wanted.matches(item)])[
+        :limit
+    ]
 
 
 def scan_items(

@@ -275,9 +275,9 @@ _TASK_MOMENTS = (
 
 
 def _with_updated_at(task: dict[str, Any]) -> dict[str, Any]:
-    """DescribeTasks has no `updatedAt`, which events carry and the cluster index sorts on;
-    the latest lifecycle moment the API reports stands in for it. A task with no moment at
-    all (moto's) keeps none and stays out of that index rather than get an invented time."""
+    """DescribeTasks has no `updatedAt`, which events carry and `ecs-events tasks` sorts
+    and filters on (--since); the latest lifecycle moment the API reports stands in for it.
+    A task with no moment at all (moto's) keeps none rather than get an invented time."""
     if "updatedAt" in task:
         return task
     moments = [task[name] for name in _TASK_MOMENTS if isinstance(task.get(name), datetime)]

@@ -5,25 +5,28 @@ locals {
     container-instances = "containerInstanceArn"
   }
 
-  # Query indexes of the task table (names shared with cli/ecs_events_cli/history.py).
-  # Keyed on attributes every record already has, so no item grows a byte (a record near
-  # 1 KB must not cross into a second write unit). An index is written only when an
-  # applied write changes its keys or projected attributes (a key change is a delete and a
-  # put): the group and container-instance keys are fixed for a task's life (one write
-  # each per task; Fargate tasks have no container instance and stay out of that index),
-  # the cluster index's updatedAt changes with every applied state (two writes each).
+  # The task table's query index (name and keys shared with cli/ecs_events_cli/history.py).
+  # How DynamoDB bills index writes (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.html,
+  # "Provisioned throughput considerations for global secondary indexes", the same units on demand):
+  # an applied write costs the index nothing unless it gives the item its keys (a put),
+  # changes a key (a delete and a put) or changes a projected attribute (a write), at one
+  # unit per started KB of the index entry; a failed conditional write writes no index.
+  # So both keys are fixed for a task's life (cluster name and createdAt): a task enters
+  # once, and the only projected attribute that changes is stoppedAt, which appears once.
+  # Two index writes per task, however many states it reports. group and
+  # containerInstanceArn never change, so projecting them is free, and they let one index
+  # answer the service, family and container-instance questions within a cluster. The keys
+  # are attributes every record already has, so no item grows a byte (a record near 1 KB
+  # must not cross into a second write unit); cluster names that repeat across accounts
+  # and regions share a partition, and queries filter on the task ARN (projected as the
+  # table key), which names the account, region and cluster.
   task_indexes = var.query_indexes ? {
-    cluster-index            = { hash_key = "cluster", range_key = "updatedAt", non_key_attributes = ["lastStatus"] }
-    group-index              = { hash_key = "group", range_key = "createdAt", non_key_attributes = [] }
-    container-instance-index = { hash_key = "containerInstanceArn", range_key = "createdAt", non_key_attributes = [] }
+    cluster-index = { hash_key = "cluster", range_key = "createdAt", non_key_attributes = ["stoppedAt", "group", "containerInstanceArn"] }
   } : {}
 
   index_attribute_types = {
-    cluster              = "S"
-    group                = "S"
-    containerInstanceArn = "S"
-    updatedAt            = "N"
-    createdAt            = "N"
+    cluster   = "S"
+    createdAt = "N"
   }
 }
 
@@ -55,8 +58,8 @@ resource "aws_dynamodb_table" "this" {
       name      = global_secondary_index.key
       hash_key  = global_secondary_index.value.hash_key
       range_key = global_secondary_index.value.range_key
-      # lastStatus rides on the cluster index so a status filter needs no item read; a new
-      # status comes with a new updatedAt, a key, so projecting it costs no extra write.
+      # KEYS_ONLY would drop stoppedAt, and then "running" and "stopped between" need an item
+      # read per task; the three projected attributes keep an entry far under 1 KB.
       projection_type    = length(global_secondary_index.value.non_key_attributes) > 0 ? "INCLUDE" : "KEYS_ONLY"
       non_key_attributes = length(global_secondary_index.value.non_key_attributes) > 0 ? global_secondary_index.value.non_key_attributes : null
     }

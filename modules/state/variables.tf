@@ -32,7 +32,7 @@ variable "point_in_time_recovery" {
 }
 
 variable "query_indexes" {
-  description = "Create the task table's query indexes (tasks by cluster and status, by ECS group: family or service, by container instance). They add write units to applied state changes; see the README's cost section."
+  description = "Create the task table's query index (a cluster's running or stopped tasks, by service, family or container instance). It adds 2 write units per task, whatever the number of its state changes; see the README's cost section."
   type        = bool
   default     = true
 }

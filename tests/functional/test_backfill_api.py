@@ -180,7 +180,7 @@ def test_the_api_version_is_stored_with_the_state(ecs, dynamodb) -> None:
 
 
 def test_the_latest_lifecycle_moment_stands_in_for_updated_at(ecs, dynamodb) -> None:
-    """DescribeTasks has no updatedAt; the cluster index sorts on it."""
+    """DescribeTasks has no updatedAt; `ecs-events tasks` sorts and filters on it."""
     client, stubber = ecs
     expect_listing(stubber, running=[[TASK_ARN]])
     running = described_task(version=4, last_status="RUNNING")

@@ -1,13 +1,18 @@
-"""The query indexes' write units, computed by DynamoDB's rules (benchmarks/replay.py), for
-one task's life delivered in order: the figure the README states."""
+"""The query index's write units, by DynamoDB's rules (benchmarks/units.py): the figures the
+README states, and the rules themselves on small cases."""
 
-from benchmarks.replay import index_write_units
+from typing import Any
+
+from benchmarks.units import index_write_units
 from ecs_events.events import parse_event
-from ecs_events.state import task_record
+from ecs_events.state import item_size, task_record
+from ecs_events_cli.history import CLUSTER_INDEX_KEYS, CLUSTER_INDEX_PROJECTED
 from tests.events import CONTAINER_INSTANCE_ARN, task_lifecycle
 
+ONE_INDEX = (("i", "k", "r", ("p",)),)
 
-def life_cost(events: list[dict]) -> int:
+
+def life_cost(events: list[dict[str, Any]]) -> int:
     total, stored = 0, None
     for event in events:
         record = task_record(parse_event(event), retention_days=30)
@@ -16,18 +21,67 @@ def life_cost(events: list[dict]) -> int:
     return total
 
 
-def test_a_fargate_task_life_costs_twelve_index_write_units() -> None:
-    # cluster index: 1 to enter, then 2 for each of 5 new states; group index: 1.
-    assert life_cost(task_lifecycle()) == 12
+def test_a_fargate_task_life_costs_two_index_write_units() -> None:
+    # Enters the cluster index with its first state; stoppedAt appears once, at STOPPED.
+    assert life_cost(task_lifecycle()) == 2
 
 
-def test_an_ec2_task_adds_one_for_the_container_instance_index() -> None:
+def test_an_ec2_task_costs_the_same_two() -> None:
     events = task_lifecycle()
     for event in events:
         event["detail"]["containerInstanceArn"] = CONTAINER_INSTANCE_ARN
-    assert life_cost(events) == 13
+    assert life_cost(events) == 2
 
 
-def test_a_state_with_unchanged_keys_and_status_costs_nothing() -> None:
-    record = task_record(parse_event(task_lifecycle()[3]), retention_days=30)
-    assert index_write_units(record, dict(record)) == 0
+def test_a_task_first_seen_stopped_costs_one() -> None:
+    assert life_cost(task_lifecycle()[-1:]) == 1
+
+
+def test_a_state_with_unchanged_keys_and_projection_costs_nothing() -> None:
+    records = [task_record(parse_event(e), retention_days=30) for e in task_lifecycle()]
+    assert index_write_units(records[1], records[3]) == 0  # PENDING -> RUNNING
+
+
+def test_a_key_change_is_a_delete_and_a_put() -> None:
+    assert (
+        index_write_units(
+            {"taskArn": "t", "k": "a", "r": 1}, {"taskArn": "t", "k": "b", "r": 1}, ONE_INDEX
+        )
+        == 2
+    )
+
+
+def test_a_projected_change_is_one_write() -> None:
+    before = {"taskArn": "t", "k": "a", "r": 1}
+    assert index_write_units(before, {**before, "p": "x"}, ONE_INDEX) == 1
+
+
+def test_an_unprojected_change_writes_no_index() -> None:
+    before = {"taskArn": "t", "k": "a", "r": 1}
+    assert index_write_units(before, {**before, "q": "x"}, ONE_INDEX) == 0
+
+
+def test_leaving_a_sparse_index_is_one_write() -> None:
+    before = {"taskArn": "t", "k": "a", "r": 1}
+    assert index_write_units(before, {"taskArn": "t", "r": 1}, ONE_INDEX) == 1
+
+
+def test_an_entry_over_a_kilobyte_costs_two_units() -> None:
+    assert (
+        index_write_units(None, {"taskArn": "t", "k": "a", "r": 1, "p": "x" * 1100}, ONE_INDEX) == 2
+    )
+
+
+def test_the_index_adds_no_attribute_to_a_record() -> None:
+    # Keys and projections are attributes the record had before the index existed.
+    record = task_record(parse_event(task_lifecycle()[-1]), retention_days=30)
+    names = {*CLUSTER_INDEX_KEYS, *CLUSTER_INDEX_PROJECTED} - {"containerInstanceArn"}
+    assert names <= set(record)
+
+
+def test_a_cluster_index_entry_is_far_under_one_kilobyte() -> None:
+    events = task_lifecycle()
+    events[-1]["detail"]["containerInstanceArn"] = CONTAINER_INSTANCE_ARN
+    record = task_record(parse_event(events[-1]), retention_days=30)
+    names = ("taskArn", *CLUSTER_INDEX_KEYS, *CLUSTER_INDEX_PROJECTED)
+    assert item_size({n: record[n] for n in names}) < 400

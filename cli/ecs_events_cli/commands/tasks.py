@@ -12,7 +12,10 @@ HELP = "list tasks, most recently updated first"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--cluster", help="cluster name or ARN (queries the cluster index)")
+    parser.add_argument(
+        "--cluster",
+        help="cluster name or ARN (queries the cluster index; an ARN also sets account and region)",
+    )
     parser.add_argument(
         "--status", action="append", type=str.upper, help="lastStatus, repeatable (STOPPED...)"
     )
@@ -26,11 +29,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--instance",
         help="container instance the tasks ran on: its ID (as `instances` shows) or ARN",
     )
-    parser.add_argument(
-        "--since",
-        help="30m, 24h, 7d or an ISO time: updated since (with --cluster), "
-        "created since (with --family, --service, --group or --instance)",
-    )
+    parser.add_argument("--since", help="30m, 24h, 7d or an ISO time: updated since")
+    parser.add_argument("--stopped-since", help="30m, 24h, 7d or an ISO time: stopped since")
+    parser.add_argument("--stopped-until", help="30m, 24h, 7d or an ISO time: stopped by")
+    # The task's account and region (of the event), not those of the API call (--region).
+    parser.add_argument("--account", help="only tasks of this AWS account (of the event)")
+    parser.add_argument("--task-region", help="only tasks of this region (of the event)")
     parser.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
     parser.add_argument("--json", action="store_true", help="one JSON array, for machines")
 
@@ -39,32 +43,39 @@ def run(args: argparse.Namespace, env: dict[str, str]) -> int:
     table = aws.task_table(args, env)
     if args.limit < 1:
         raise CliError("--limit must be 1 or more")
-    try:
-        since = history.parse_since(args.since) if args.since else None
-    except ValueError as error:
-        raise CliError(f"--since: {error}") from None
+    times = {}
+    for flag in ("since", "stopped_since", "stopped_until"):
+        text = getattr(args, flag)
+        try:
+            times[flag] = history.parse_since(text) if text else None
+        except ValueError as error:
+            raise CliError(f"--{flag.replace('_', '-')}: {error}") from None
     group = args.group
     if args.family:
         group = f"family:{args.family}"
     elif args.service:
         group = f"service:{args.service}"
-    cluster = names.cluster_name(args.cluster)
+    cluster = names.cluster_name(args.cluster)  # refuses an ARN that is not a cluster's
     args.target.subject = f"table {table}"
     dynamodb = aws.client(args, "dynamodb")
     instance = args.instance
     if instance and not names.is_arn(instance, "container-instance"):
         instance = container_instance_arn(args, env, dynamodb, instance, cluster)
     wanted = history.TaskFilter(
-        cluster=cluster,
+        cluster=args.cluster,  # an ARN keeps its account and region
         statuses=tuple(args.status or ()),
         group=group,
         container_instance=instance,
-        since_millis=since,
+        since_millis=times["since"],
+        account=args.account,
+        region=args.task_region,
+        stopped_from=times["stopped_since"],
+        stopped_to=times["stopped_until"],
     )
-    if not (cluster or group or instance):
+    if history.cluster_query(table, wanted, args.limit) is None:
         print(
-            f"ecs-events: note: scanning all of {table}: --cluster, --family, --service, "
-            "--group or --instance makes this an index query",
+            f"ecs-events: note: scanning all of {table}: the index is per cluster; "
+            "--cluster (or --instance, whose ARN names its cluster) makes this an index query",
             file=sys.stderr,
         )
     try:

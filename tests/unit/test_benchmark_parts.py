@@ -1,0 +1,78 @@
+"""The side-by-side benchmark's parts: its streams are what the README says they are, and
+its invocation model and pricing follow the rules they cite (benchmarks/)."""
+
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from benchmarks.side_by_side import Metered, invocations_per_1000
+from benchmarks.stream import final_versions, hostile_stream, production_stream
+
+TASKS = 200
+
+
+def deliveries_per_task(stream: list[dict[str, Any]]) -> float:
+    return len(stream) / len(final_versions(stream))
+
+
+def test_production_stream_delivers_every_state_and_about_five_percent_twice() -> None:
+    stream = production_stream(TASKS, seed=7)
+    assert set(final_versions(stream).values()) == {6}
+    repeats = len(stream) - len({id(event) for event in stream})
+    assert 0.03 < repeats / len(stream) < 0.07
+
+
+def test_production_stream_keeps_most_of_a_tasks_states_in_order() -> None:
+    stream = production_stream(TASKS, seed=7)
+    last: dict[str, int] = {}
+    backwards = 0
+    for event in stream:
+        arn, version = event["detail"]["taskArn"], event["detail"]["version"]
+        backwards += version < last.get(arn, 0)
+        last[arn] = max(last.get(arn, 0), version)
+    assert 0.05 < backwards / len(stream) < 0.2  # swapped neighbours and late repeats
+
+
+def test_hostile_stream_repeats_about_half() -> None:
+    stream = hostile_stream(TASKS, seed=7)
+    assert deliveries_per_task(stream) == pytest.approx(9, rel=0.1)
+
+
+def test_fast_events_fill_batches() -> None:
+    assert invocations_per_1000(1000, batch_size=10, window=1.0, seed=7) == 100
+
+
+def test_slow_events_go_alone_once_the_window_passes() -> None:
+    # One event every 100 s on average: about 1 % arrive within a window of another.
+    assert invocations_per_1000(0.01, batch_size=10, window=1.0, seed=7) > 975
+
+
+class Refusing:
+    """A client whose writes all fail their condition, as a stale delivery does."""
+
+    def put_item(self, **_: Any) -> Any:
+        from botocore.exceptions import ClientError
+
+        raise ClientError({"Error": {"Code": "ConditionalCheckFailedException"}}, "PutItem")
+
+
+def test_a_refused_write_is_billed_and_writes_no_index() -> None:
+    metered = Metered(Refusing(), indexed_tables={"t"})
+    item = {"taskArn": {"S": "arn"}, "cluster": {"S": "c"}, "createdAt": {"N": "1"}}
+    with pytest.raises(Exception, match="ConditionalCheckFailed"):
+        metered.put_item(TableName="t", Item=item)
+    assert (metered.write, metered.index_write) == (1, 0)
+    assert metered.requests == Counter({"PutItem": 1})
+
+
+def test_with_a_sidecar_most_sample_items_pass_2_kb_and_every_record_fits_1_kb() -> None:
+    from benchmarks.baseline import sample_item
+    from ecs_events.events import parse_event
+    from ecs_events.state import item_size, task_record
+
+    stream = production_stream(20, seed=7, sidecar=True)
+    assert all(len(event["detail"]["containers"]) == 2 for event in stream)
+    over = [item_size(sample_item(event)) > 2048 for event in stream]
+    assert sum(over) > len(stream) / 2  # three write units each in the sample
+    assert max(item_size(task_record(parse_event(event), 90)) for event in stream) < 1024
