@@ -107,9 +107,22 @@ def render_tasks(items: list[dict[str, Any]], colour: bool = False) -> str:
         for item in items
     ]
     headers = ["TASK", "CLUSTER", "DEFINITION", "GROUP", "STATUS", "STOP CODE", "EXIT", "UPDATED"]
+    # In a fleet, one cluster name can live in several accounts and regions: name them
+    # when the listing spans more than one, so two rows of "default" are told apart.
+    places = [_account_region(item[TASK_KEY]) for item in items]
+    if len(set(places)) > 1:
+        headers[2:2] = ["ACCOUNT", "REGION"]
+        for row, (account, region) in zip(rows, places, strict=True):
+            row[2:2] = [account, region]
     marked = [colour and failed(item) for item in items]
     table = render_table(headers, rows, marked)
     return table + f"\n{len(items)} task{'s' if len(items) != 1 else ''}"
+
+
+def _account_region(arn: str) -> tuple[str, str]:
+    """arn:aws:ecs:<region>:<account>:task/...: the task's own account and region."""
+    parts = arn.split(":")
+    return (parts[4], parts[3]) if len(parts) > 5 else ("-", "-")
 
 
 def render_task(item: dict[str, Any]) -> str:

@@ -254,3 +254,26 @@ class Terminal(io.StringIO):
 )
 def test_colour_only_for_a_terminal_that_wants_it(stream, env, expected) -> None:
     assert render.use_colour(stream, env) is expected
+
+
+def _task(account: str, region: str, task_id: str) -> dict[str, object]:
+    return {
+        "taskArn": f"arn:aws:ecs:{region}:{account}:task/default/{task_id}",
+        "cluster": "default",
+        "lastStatus": "RUNNING",
+    }
+
+
+def test_a_listing_across_accounts_and_regions_names_both() -> None:
+    text = render.render_tasks(
+        [_task("111122223333", "eu-west-1", "a1"), _task("444455556666", "us-east-1", "b2")]
+    )
+    header, first, second = text.splitlines()[:3]
+    assert header.split()[:4] == ["TASK", "CLUSTER", "ACCOUNT", "REGION"]
+    assert first.split()[:4] == ["a1", "default", "111122223333", "eu-west-1"]
+    assert second.split()[:4] == ["b2", "default", "444455556666", "us-east-1"]
+
+
+def test_a_listing_of_one_account_and_region_keeps_its_columns() -> None:
+    text = render.render_tasks([_task("111122223333", "eu-west-1", n) for n in ("a1", "a2")])
+    assert "ACCOUNT" not in text.splitlines()[0]
