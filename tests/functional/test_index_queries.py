@@ -14,6 +14,7 @@ import pytest
 
 from ecs_events.config import Settings
 from ecs_events.handler import Processor
+from ecs_events_cli import aws as cli_aws
 from ecs_events_cli import history
 from ecs_events_cli import main as cli
 from tests.events import task_event
@@ -150,7 +151,7 @@ def test_the_cli_asks_the_same_questions_with_one_query(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(cli, "client", lambda args, service: fleet)
+    monkeypatch.setattr(cli_aws, "client", lambda args, service: fleet)
     argv = ["tasks", "--cluster", "default", "--account", B, "--task-region", WEST]
     argv += ["--stopped-since", "2026-11-20T03:30:00Z", "--stopped-until", "2026-11-20T03:31Z"]
     code = cli.main([*argv, "--json"], env={"TASK_TABLE_NAME": TASK_TABLE})
@@ -162,6 +163,6 @@ def test_the_cli_asks_the_same_questions_with_one_query(
 def test_the_cli_says_when_a_family_without_a_cluster_scans(
     fleet: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(cli, "client", lambda args, service: fleet)
+    monkeypatch.setattr(cli_aws, "client", lambda args, service: fleet)
     code = cli.main(["tasks", "--family", "billing-report"], env={"TASK_TABLE_NAME": TASK_TABLE})
     assert code == 0 and "the index is per cluster" in capsys.readouterr().err
