@@ -13,21 +13,28 @@ locals {
   # regions with the same `name`.
   role_name = "${var.name}-forward-${data.aws_region.current.id}"
 
-  # As modules/history: task, container-instance and service-action events name their
-  # cluster in detail.clusterArn, deployment events only in `resources`.
+  # As modules/history: task, container-instance, service-action, instance-health and
+  # daemon events name their cluster in detail.clusterArn, deployment events only in
+  # `resources`. Hook events name neither (only detail.serviceArn), so a forwarder limited
+  # to clusters still forwards hooks of every cluster (the central hook rule takes them all
+  # and the handler decides). Each branch of $or is a whole pattern, type list included,
+  # so no key stands both inside and outside $or.
   service_prefixes = [
     for arn in var.cluster_arns :
     { prefix = "${split(":cluster/", arn)[0]}:service/${split("/", arn)[1]}/" }
   ]
-  event_pattern = jsonencode(merge(
-    { source = ["aws.ecs"], "detail-type" = var.detail_types },
-    length(var.cluster_arns) == 0 ? {} : {
-      "$or" = [
-        { detail = { clusterArn = var.cluster_arns } },
-        { resources = local.service_prefixes },
-      ]
-    },
-  ))
+  hook_types    = [for type in var.detail_types : type if type == "ECS Hook State Change"]
+  cluster_types = [for type in var.detail_types : type if type != "ECS Hook State Change"]
+  event_pattern = length(var.cluster_arns) == 0 ? jsonencode({
+    source = ["aws.ecs"], "detail-type" = var.detail_types
+    }) : jsonencode({
+    source = ["aws.ecs"]
+    "$or" = concat(
+      [for types in(length(local.cluster_types) > 0 ? [local.cluster_types] : []) : { "detail-type" = types, detail = { clusterArn = var.cluster_arns } }],
+      [for types in(length(local.cluster_types) > 0 ? [local.cluster_types] : []) : { "detail-type" = types, resources = local.service_prefixes }],
+      [for types in(length(local.hook_types) > 0 ? [local.hook_types] : []) : { "detail-type" = types }],
+    )
+  })
 }
 
 resource "aws_cloudwatch_event_rule" "this" {
@@ -40,12 +47,13 @@ resource "aws_cloudwatch_event_rule" "this" {
 
 # EventBridge's default quota on a pattern is 2,048 characters (adjustable; "Event pattern
 # size", https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html). Each
-# cluster takes about 130 (its ARN and its service prefix), so about 14 fit. A warning,
+# cluster takes about 130 (its ARN and its service prefix), so about 11 fit beside the
+# event types, which the pattern names twice. A warning,
 # not an error: an account may have raised the quota.
 check "pattern_size" {
   assert {
     condition     = length(local.event_pattern) <= 2048
-    error_message = "The forwarding pattern of ${var.name} exceeds EventBridge's default 2,048 characters: name fewer cluster_arns (about 14 fit), none (every cluster of this account and region), or raise the quota."
+    error_message = "The forwarding pattern of ${var.name} exceeds EventBridge's default 2,048 characters: name fewer cluster_arns (about 11 fit), none (every cluster of this account and region), or raise the quota."
   }
 }
 

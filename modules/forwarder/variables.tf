@@ -38,6 +38,10 @@ variable "detail_types" {
     "ECS Container Instance State Change",
     "ECS Deployment State Change",
     "ECS Service Action",
+    "ECS Container Instance Health Change",
+    "ECS Daemon Service Action",
+    "ECS Daemon Deployment State Change",
+    "ECS Hook State Change",
   ]
 
   validation {
@@ -46,8 +50,12 @@ variable "detail_types" {
       "ECS Container Instance State Change",
       "ECS Deployment State Change",
       "ECS Service Action",
+      "ECS Container Instance Health Change",
+      "ECS Daemon Service Action",
+      "ECS Daemon Deployment State Change",
+      "ECS Hook State Change",
     ], detail_type)])
-    error_message = "detail_types must list one or more of: ECS Task State Change, ECS Container Instance State Change, ECS Deployment State Change, ECS Service Action."
+    error_message = "detail_types must list one or more of: ECS Task State Change, ECS Container Instance State Change, ECS Deployment State Change, ECS Service Action, ECS Container Instance Health Change, ECS Daemon Service Action, ECS Daemon Deployment State Change, ECS Hook State Change."
   }
 }
 

@@ -26,6 +26,10 @@ ECS_EVENT_TYPES = [
     "ECS Container Instance State Change",
     "ECS Deployment State Change",
     "ECS Service Action",
+    "ECS Container Instance Health Change",
+    "ECS Daemon Service Action",
+    "ECS Daemon Deployment State Change",
+    "ECS Hook State Change",
 ]
 
 
@@ -73,10 +77,16 @@ def test_member_rules_forward_the_ecs_events_the_central_module_consumes(fleet) 
         assert rule["event_bus_name"] == "default"
         patterns[member] = json.loads(rule["event_pattern"])
         assert patterns[member]["source"] == ["aws.ecs"]
-        assert patterns[member]["detail-type"] == ECS_EVENT_TYPES
-    # The secondary region forwards one cluster (the rule engine tests the semantics).
+    assert patterns["member_primary"]["detail-type"] == ECS_EVENT_TYPES
     assert "$or" not in patterns["member_primary"]
-    assert len(patterns["member_secondary"]["$or"]) == 2
+    # The secondary region forwards one cluster: by clusterArn, by service ARN prefix, and
+    # hooks (which name no cluster) of any. The rule engine tests the semantics.
+    branches = patterns["member_secondary"]["$or"]
+    assert [b["detail-type"] for b in branches] == [
+        ECS_EVENT_TYPES[:-1],
+        ECS_EVENT_TYPES[:-1],
+        ["ECS Hook State Change"],
+    ]
 
 
 def test_member_targets_are_the_central_bus_with_a_role_retries_and_a_dlq(fleet) -> None:
@@ -194,7 +204,9 @@ def test_every_central_rule_and_target_attaches_to_the_central_bus(fleet) -> Non
         if r.address.startswith("module.central.")
         and r.type in ("aws_cloudwatch_event_rule", "aws_cloudwatch_event_target")
     ]
-    assert len(central) == 8  # state, deployments, service actions, event log: rule + target
+    # state, deployments, service actions, instance health, daemons, hooks, event log:
+    # a rule and a target each
+    assert len(central) == 14
     assert {r.values["event_bus_name"] for r in central} == {BUS}
 
 
@@ -255,13 +267,13 @@ module "accounts" {
   kms_key_arn = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 }
 
-# Forwarders naming 14 and 15 clusters: the pattern-size check passes, then warns.
+# Forwarders naming 11 and 12 clusters: the pattern-size check passes, then warns.
 module "fourteen" {
   source          = "../modules/forwarder"
   name            = "fourteen"
   central_bus_arn = "arn:aws:events:eu-west-1:111122223333:event-bus/fleet"
   cluster_arns = [
-    for n in range(14) : format("arn:aws:ecs:eu-west-1:444455556666:cluster/production-%02d", n)
+    for n in range(11) : format("arn:aws:ecs:eu-west-1:444455556666:cluster/production-%02d", n)
   ]
 }
 
@@ -270,7 +282,7 @@ module "fifteen" {
   name            = "fifteen"
   central_bus_arn = "arn:aws:events:eu-west-1:111122223333:event-bus/fleet"
   cluster_arns = [
-    for n in range(15) : format("arn:aws:ecs:eu-west-1:444455556666:cluster/production-%02d", n)
+    for n in range(12) : format("arn:aws:ecs:eu-west-1:444455556666:cluster/production-%02d", n)
   ]
 }
 """
