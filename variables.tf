@@ -162,8 +162,8 @@ variable "alerts" {
   # nothing. Inputs whose defaults are lists or numbers (triggers, exit_codes) are not
   # compared: only the ones that can only mean "I want alerts".
   validation {
-    condition     = var.alerts.enabled || (var.alerts.topic_arn == null && var.alerts.topic_kms_key_arn == null && length(var.alerts.email_addresses) == 0 && length(var.alerts.families) == 0 && length(var.alerts.services) == 0 && !var.alerts.alarm.enabled)
-    error_message = "alerts sets topic_arn, topic_kms_key_arn, email_addresses, families, services or alarm, but alerts are off: add enabled = true to alerts (or remove those settings)."
+    condition     = var.alerts.enabled || (var.alerts.topic_arn == null && var.alerts.topic_kms_key_arn == null && length(var.alerts.email_addresses) == 0 && length(var.alerts.families) == 0 && length(var.alerts.services) == 0 && !var.alerts.alarm.enabled && !var.alerts.triggers.spot_interruption && length(var.alerts.last_log_lines.log_group_arns) == 0)
+    error_message = "alerts sets topic_arn, topic_kms_key_arn, email_addresses, families, services, alarm, triggers.spot_interruption or last_log_lines.log_group_arns, but alerts are off: add enabled = true to alerts (or remove those settings)."
   }
 
   validation {

@@ -21,7 +21,7 @@ from . import events as ev
 from .alerts import ALREADY_SENT, AlertSender, service_alert, task_alert
 from .config import Settings
 from .logs import configure, log_event
-from .outcome import Outcome as Result
+from .outcome import Outcome
 from .retry import RetryPolicy
 from .state import (
     CONTAINER_INSTANCE_KEY,
@@ -31,10 +31,10 @@ from .state import (
     write_if_newer,
 )
 
-APPLIED = Result.APPLIED.value
-DUPLICATE = Result.DUPLICATE.value
-SKIPPED = Result.SKIPPED.value
-FAILED = Result.FAILED.value
+APPLIED = Outcome.APPLIED.value
+DUPLICATE = Outcome.DUPLICATE.value
+SKIPPED = Outcome.SKIPPED.value
+FAILED = Outcome.FAILED.value
 
 
 class EventFailed(RuntimeError):
@@ -42,7 +42,9 @@ class EventFailed(RuntimeError):
 
 
 @dataclass
-class Outcome:
+class Result:
+    """What became of one event: its outcome's name and the fields its log line carries."""
+
     name: str
     fields: dict[str, Any] = field(default_factory=dict)
 
@@ -67,7 +69,7 @@ class Processor:
             if settings.alerts.enabled
             else None
         )
-        self._routes: dict[str, Callable[[ev.EcsEvent], Outcome]] = {
+        self._routes: dict[str, Callable[[ev.EcsEvent], Result]] = {
             ev.TASK_STATE_CHANGE: self._task_state_change,
             ev.CONTAINER_INSTANCE_STATE_CHANGE: self._container_instance_state_change,
             ev.DEPLOYMENT_STATE_CHANGE: self._service_event,
@@ -117,7 +119,7 @@ class Processor:
                 log_event(FAILED, messageId=message_id, reason=_reason(error))
             return FAILED, message_id
 
-    def process_event(self, raw: object, **log_fields: Any) -> Outcome:
+    def process_event(self, raw: object, **log_fields: Any) -> Result:
         """Handle one event and log its outcome; never raises."""
         fields: dict[str, Any] = dict(log_fields)
         try:
@@ -128,9 +130,9 @@ class Processor:
             event = ev.parse_event(raw)
             outcome = self._route(event)
         except ev.MalformedEvent as error:
-            outcome = Outcome(FAILED, {"reason": f"malformed event: {_short(error)}"})
+            outcome = Result(FAILED, {"reason": f"malformed event: {_short(error)}"})
         except Exception as error:  # a throttled write, a bug: fail this event, not the batch
-            outcome = Outcome(FAILED, {"reason": _reason(error)})
+            outcome = Result(FAILED, {"reason": _reason(error)})
         with _quiet():
             log_event(outcome.name, **fields, **outcome.fields)
         return outcome
@@ -141,19 +143,19 @@ class Processor:
 
     # --- routing ----------------------------------------------------------------------
 
-    def _route(self, event: ev.EcsEvent) -> Outcome:
+    def _route(self, event: ev.EcsEvent) -> Result:
         if event.source != ev.ECS_SOURCE:
-            return Outcome(SKIPPED, {"reason": f"source {event.source} is not {ev.ECS_SOURCE}"})
+            return Result(SKIPPED, {"reason": f"source {event.source} is not {ev.ECS_SOURCE}"})
         route = self._routes.get(event.detail_type)
         if route is None:
-            return Outcome(SKIPPED, {"reason": "detail-type not handled"})
+            return Result(SKIPPED, {"reason": "detail-type not handled"})
         return route(event)
 
-    def _task_state_change(self, event: ev.EcsEvent) -> Outcome:
+    def _task_state_change(self, event: ev.EcsEvent) -> Result:
         table = self._table(self.settings.task_table_name, "TASK_TABLE_NAME")
         record = task_record(event, self.settings.retention_days)
         result = self.retry.call(lambda: write_if_newer(self.dynamodb, table, TASK_KEY, record))
-        outcome = Outcome(result.outcome, _state_fields(record, TASK_KEY))
+        outcome = Result(result.outcome, _state_fields(record, TASK_KEY))
         # The stored state is this one (applied now, or by an earlier delivery of the
         # same version): if it is a failure, make sure its alert went out exactly once.
         # A stale state is older than what is stored, so it never alerts.
@@ -163,19 +165,19 @@ class Processor:
                 outcome.fields["alert"] = self.alerts.send_once(alert)
         return outcome
 
-    def _service_event(self, event: ev.EcsEvent) -> Outcome:
+    def _service_event(self, event: ev.EcsEvent) -> Result:
         """Deployments, service actions, instance health, daemon and hook events carry no
         version: only alerts care about them, deduplicated by (detail-type, event id)
         in the alerts table."""
         if self.alerts is None:
-            return Outcome(SKIPPED, {"reason": "alerts are off"})
+            return Result(SKIPPED, {"reason": "alerts are off"})
         alert = service_alert(event, self.settings.alerts)
         if alert is None:
-            return Outcome(SKIPPED, {"reason": "not an alert"})
+            return Result(SKIPPED, {"reason": "not an alert"})
         sent = self.alerts.send_once(alert)
-        return Outcome(DUPLICATE if sent == ALREADY_SENT else APPLIED, {"alert": sent})
+        return Result(DUPLICATE if sent == ALREADY_SENT else APPLIED, {"alert": sent})
 
-    def _container_instance_state_change(self, event: ev.EcsEvent) -> Outcome:
+    def _container_instance_state_change(self, event: ev.EcsEvent) -> Result:
         table = self._table(
             self.settings.container_instance_table_name, "CONTAINER_INSTANCE_TABLE_NAME"
         )
@@ -183,7 +185,7 @@ class Processor:
         result = self.retry.call(
             lambda: write_if_newer(self.dynamodb, table, CONTAINER_INSTANCE_KEY, record)
         )
-        return Outcome(result.outcome, _state_fields(record, CONTAINER_INSTANCE_KEY))
+        return Result(result.outcome, _state_fields(record, CONTAINER_INSTANCE_KEY))
 
     @staticmethod
     def _table(name: str | None, variable: str) -> str:
@@ -235,7 +237,7 @@ def outcome_metrics(counts: dict[str, int], settings: Settings, now: float) -> s
     """One embedded-metric-format line per batch: events by outcome for the Stack.
     https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
     """
-    values = {f"Events{name.value.capitalize()}": counts.get(name.value, 0) for name in Result}
+    values = {f"Events{name.value.capitalize()}": counts.get(name.value, 0) for name in Outcome}
     return json.dumps(
         {
             "_aws": {

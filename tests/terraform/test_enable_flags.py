@@ -51,6 +51,12 @@ def error_text(result: subprocess.CompletedProcess[str]) -> str:
         {"topic_arn": "arn:aws:sns:eu-west-1:111122223333:ops"},
         {"families": ["etl"]},
         {"alarm": {"enabled": True}},
+        {"triggers": {"spot_interruption": True}},
+        {
+            "last_log_lines": {
+                "log_group_arns": ["arn:aws:logs:eu-west-1:111122223333:log-group:/ecs/web"]
+            }
+        },
     ],
 )
 def test_alert_settings_without_enabled_fail_and_say_to_enable(variables_only, alerts) -> None:
