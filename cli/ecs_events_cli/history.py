@@ -36,8 +36,9 @@ from botocore.exceptions import ClientError
 
 from ecs_events.state import CONTAINER_INSTANCE_KEY, TASK_KEY
 
-# Re-exported: the CLI shows durations through history.
+# Re-exported: the CLI shows durations and moments through history.
 from ecs_events.times import format_duration as format_duration
+from ecs_events.times import format_millis as format_millis
 
 # The index modules/state/main.tf creates (a plan test compares): its name, keys and
 # projected attributes.
@@ -452,10 +453,3 @@ def parse_since(text: str, now: datetime | None = None) -> int:
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=UTC)
     return int(moment.timestamp() * 1000)
-
-
-def format_millis(millis: int | None) -> str:
-    if millis is None:
-        return "-"
-    moment = datetime.fromtimestamp(millis / 1000, UTC)
-    return moment.strftime("%Y-%m-%d %H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"

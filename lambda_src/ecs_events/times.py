@@ -46,6 +46,14 @@ def format_clock(millis: int) -> str:
     return datetime.fromtimestamp(millis / 1000, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
+def format_millis(millis: int | None) -> str:
+    """A moment for a table, to the millisecond: "2026-11-20 03:30:31.750Z"; "-" for none."""
+    if millis is None:
+        return "-"
+    moment = datetime.fromtimestamp(millis / 1000, UTC)
+    return moment.strftime("%Y-%m-%d %H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
 def format_iso(millis: object) -> str | None:
     """A moment for machines, to the millisecond; None when there is none."""
     if not isinstance(millis, int):
