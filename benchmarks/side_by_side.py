@@ -40,6 +40,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from benchmarks.baseline import KEY, ReadThenWrite
+from benchmarks.index_designs import DESIGNS, design_index_units
 from benchmarks.stream import final_versions, hostile_stream, production_stream
 from benchmarks.units import cost, index_write_units, read_units, write_units
 from ecs_events.config import Settings
@@ -68,6 +69,9 @@ class Metered:
         self.write = self.index_write = 0
         self.read = 0.0
         self.reported = 0.0  # the emulator's ConsumedCapacity, where it gives one
+        # Every applied task-table write (the item replaced, or None, and the new one),
+        # to price other index designs on the same writes (benchmarks/index_designs.py).
+        self.applied: list[tuple[dict[str, Any] | None, dict[str, Any]]] = []
 
     def _key(self, table: str, item: dict[str, Any]) -> tuple[str, str]:
         name = next(iter(k for k in item if k in (KEY, "containerInstanceArn")))
@@ -85,6 +89,8 @@ class Metered:
             raise
         if request["TableName"] in self.indexed:
             self.index_write += index_write_units(old, new)
+        if request["TableName"] == TASK_TABLE:
+            self.applied.append((old, new))
         self.shadow[key] = new
         self.reported += response.get("ConsumedCapacity", {}).get("CapacityUnits", 0)
         return response
@@ -324,6 +330,26 @@ def run(args: argparse.Namespace) -> None:
                 f"| {unit['reported']:.2f} | {measured['events_per_second']:.0f} "
                 f"| {measured['events_per_second'] / base['events_per_second']:.2f} "
                 f"| {measured['errors']} of {len(final_versions(stream))} tasks |"
+            )
+
+    print("\nIndex designs weighed, priced on the default run's applied writes (same records):\n")
+    print(
+        "| stream | design | index write units / task | cost / event | cost vs baseline "
+        "| answered from the index alone |"
+    )
+    print("|---|---|---|---|---|---|")
+    for name, stream in streams.items():
+        if name == "hostile":
+            continue
+        default = results[name, "default"]["metered"]
+        base_cost = per_event(results[name, "baseline"]["metered"], len(stream))["cost"]
+        tasks = len(final_versions(stream))
+        for design in DESIGNS:
+            index = design_index_units(default.applied, design)
+            event_cost = cost(default.write + index, default.read) / len(stream)
+            print(
+                f"| {name} | {design.name} | {index / tasks:.2f} | {event_cost:.2f} "
+                f"| {event_cost / base_cost:.2f} | {design.answers_from_index} |"
             )
 
     print(f"\nLambda invocations per 1,000 events (batch_size {batch_size}, window {window:g} s;")

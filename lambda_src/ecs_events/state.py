@@ -65,6 +65,28 @@ _CONTAINER_INSTANCE_TEXTS = (
 )
 _CONTAINER_TEXTS = ("name", "image", "lastStatus", "reason", "healthStatus")
 
+# DynamoDB bills a write per started KB of the item, and a conditional write by the larger
+# of the stored and the new item, so a record one byte over a KB boundary costs a whole
+# write unit more on every later delivery for the resource. These fields, least useful
+# first, are kept only when they fit under the boundary the rest of the record stays under:
+# each is in the event history, none keys or is projected into a query index, and no
+# alert or query depends on them.
+WRITE_UNIT_BYTES = 1024
+_TASK_FIELDS_KEPT_IF_THEY_FIT = (
+    "eventTime",
+    "pullStartedAt",
+    "pullStoppedAt",
+    "executionStoppedAt",
+    "capacityProviderName",
+    "availabilityZone",
+)
+_CONTAINER_INSTANCE_FIELDS_KEPT_IF_THEY_FIT = (
+    "eventTime",
+    "dockerVersion",
+    "agentVersion",
+    "registeredAt",
+)
+
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
@@ -91,7 +113,7 @@ def task_record(event: EcsEvent, retention_days: int) -> dict[str, Any]:
     record.update(_event_fields(event))
     if record.get("lastStatus") == "STOPPED":
         _set_expiry(record, record.get("stoppedAt"), event, retention_days)
-    return fit_item(record)
+    return keep_within_write_units(fit_item(record), _TASK_FIELDS_KEPT_IF_THEY_FIT)
 
 
 def container_instance_record(event: EcsEvent, retention_days: int) -> dict[str, Any]:
@@ -122,7 +144,7 @@ def container_instance_record(event: EcsEvent, retention_days: int) -> dict[str,
     record.update(_event_fields(event))
     if record.get("lastStatus") in ("INACTIVE", "DEREGISTERED"):
         _set_expiry(record, record.get("updatedAt"), event, retention_days)
-    return fit_item(record)
+    return keep_within_write_units(fit_item(record), _CONTAINER_INSTANCE_FIELDS_KEPT_IF_THEY_FIT)
 
 
 def _short_names(detail: dict[str, Any]) -> dict[str, str]:
@@ -302,6 +324,31 @@ def fit_item(record: dict[str, Any]) -> dict[str, Any]:
     if trimmed or omitted or dropped:
         fitted["trimmed"] = True
     return fitted
+
+
+def keep_within_write_units(record: dict[str, Any], optional: tuple[str, ...]) -> dict[str, Any]:
+    """`record` without the fewest `optional` fields (taken in order) that bring it under
+    the KB boundary below its size, flagged `trimmed`; `record` itself when no boundary
+    can be reached that way, so nothing is given up without saving a write unit."""
+    size = item_size(record)
+    boundary = (math.ceil(size / WRITE_UNIT_BYTES) - 1) * WRITE_UNIT_BYTES
+    flag = 0 if record.get("trimmed") else len(b"trimmed") + _value_size(True)
+    present = [
+        (name, len(name.encode()) + _value_size(record[name]))
+        for name in optional
+        if name in record
+    ]
+    if boundary <= 0 or size + flag - sum(cost for _, cost in present) > boundary:
+        return record
+    kept = dict(record)
+    size += flag
+    for name, cost in present:
+        if size <= boundary:
+            break
+        del kept[name]
+        size -= cost
+    kept["trimmed"] = True
+    return kept
 
 
 def _storable(value: Any, path: str, dropped: list[str]) -> Any:

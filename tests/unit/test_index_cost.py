@@ -3,6 +3,7 @@ README states, and the rules themselves on small cases."""
 
 from typing import Any
 
+from benchmarks.index_designs import DESIGNS, design_index_units
 from benchmarks.units import index_write_units
 from ecs_events.events import parse_event
 from ecs_events.state import item_size, task_record
@@ -85,3 +86,31 @@ def test_a_cluster_index_entry_is_far_under_one_kilobyte() -> None:
     record = task_record(parse_event(events[-1]), retention_days=30)
     names = ("taskArn", *CLUSTER_INDEX_KEYS, *CLUSTER_INDEX_PROJECTED)
     assert item_size({n: record[n] for n in names}) < 400
+
+
+def applied_life(events: list[dict[str, Any]]) -> list[tuple[dict | None, dict]]:
+    pairs, stored = [], None
+    for event in events:
+        record = task_record(parse_event(event), retention_days=30)
+        pairs.append((stored, record))
+        stored = record
+    return pairs
+
+
+def test_each_index_design_weighed_costs_what_the_rules_give_for_a_task_life() -> None:
+    life = applied_life(task_lifecycle())
+    # Three indexes: the cluster index is rekeyed by every new updatedAt (a delete and a
+    # put, 5 times) after entering; group enters once; the instance index never (Fargate).
+    # The default: enters, then stoppedAt appears. Sparse pair: enters and leaves the
+    # not-yet-stopped index, enters the stopped one. KEYS_ONLY: enters. None: nothing.
+    assert [design_index_units(life, d) for d in DESIGNS] == [12, 2, 3, 1, 0]
+
+
+def test_only_the_designs_that_answer_from_the_index_cost_two_or_more() -> None:
+    life = applied_life(task_lifecycle())
+    for design in DESIGNS:
+        units = design_index_units(life, design)
+        if design.answers_from_index == "all four":
+            assert units >= 2, design.name
+        else:
+            assert units <= 1, design.name

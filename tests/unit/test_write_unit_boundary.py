@@ -1,0 +1,84 @@
+"""A record near a KB boundary does not cross it: DynamoDB bills every later delivery for
+the resource by the larger of the stored and the new item, per started KB."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from ecs_events import state
+from ecs_events.events import parse_event
+from ecs_events.state import WRITE_UNIT_BYTES, item_size, keep_within_write_units, task_record
+from tests.events import task_event
+from tests.tables import TASK_INDEXES
+
+OPTIONAL = state._TASK_FIELDS_KEPT_IF_THEY_FIT
+
+
+def units(record: dict) -> int:
+    return math.ceil(item_size(record) / WRITE_UNIT_BYTES)
+
+
+def records(chars: int, monkeypatch: pytest.MonkeyPatch) -> tuple[dict, dict]:
+    """The record of a stopped task whose stop reason has `chars` characters, as it would
+    be with every field, and as it is stored."""
+    event = parse_event(task_event(6, "STOPPED", exit_code=1, stopped_reason="r" * chars))
+    with monkeypatch.context() as patch:
+        patch.setattr(state, "_TASK_FIELDS_KEPT_IF_THEY_FIT", ())
+        full = task_record(event, retention_days=30)
+    return full, task_record(event, retention_days=30)
+
+
+def test_a_record_just_over_one_kb_gives_up_its_least_useful_fields(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    full, record = records(330, monkeypatch)
+    assert WRITE_UNIT_BYTES < item_size(full) <= WRITE_UNIT_BYTES + 40
+    assert item_size(record) <= WRITE_UNIT_BYTES
+    assert record["trimmed"] is True
+    assert set(full) - set(record) == {"eventTime"}  # the first in line was enough
+
+
+def test_a_record_that_cannot_reach_the_boundary_keeps_everything(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    full, record = records(600, monkeypatch)
+    assert units(full) == 2
+    assert record == full
+
+
+@pytest.mark.parametrize("chars", range(0, 1400, 9))
+def test_no_record_pays_a_write_unit_its_optional_fields_could_save(
+    chars: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    full, record = records(chars, monkeypatch)
+    shed = set(full) - set(record)
+    assert shed <= set(OPTIONAL)
+    if not shed:
+        assert record == full
+        without_all = {k: v for k, v in full.items() if k not in OPTIONAL}
+        without_all["trimmed"] = True
+        assert units(without_all) == units(full), "a write unit was there to save"
+        return
+    assert units(record) == units(full) - 1
+    assert record["trimmed"] is True
+    # Shed in order: every field kept from the list comes after every field shed.
+    order = [name for name in OPTIONAL if name in full]
+    assert order[: len(shed)] == [name for name in order if name in shed]
+    # Nothing a query index keys on or projects is ever shed.
+    for _, hash_key, range_key, projected in TASK_INDEXES:
+        for name in (hash_key, range_key, *projected):
+            assert record.get(name) == full.get(name)
+
+
+def test_a_record_under_one_kb_is_left_alone() -> None:
+    record = {"taskArn": "arn", "version": 1, "eventTime": 1}
+    assert keep_within_write_units(record, OPTIONAL) is record
+
+
+def test_a_two_kb_record_is_held_under_two_kb_the_same_way() -> None:
+    record = {"taskArn": "a", "version": 1, "stoppedReason": "r" * 2010, "eventTime": 1795144509000}
+    assert units(record) == 3
+    kept = keep_within_write_units(record, OPTIONAL)
+    assert units(kept) == 2 and "eventTime" not in kept and kept["trimmed"] is True
