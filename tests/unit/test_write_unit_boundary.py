@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ecs_events import state
 from ecs_events.events import parse_event
@@ -82,3 +84,26 @@ def test_a_two_kb_record_is_held_under_two_kb_the_same_way() -> None:
     assert units(record) == 3
     kept = keep_within_write_units(record, OPTIONAL)
     assert units(kept) == 2 and "eventTime" not in kept and kept["trimmed"] is True
+
+
+_NAMES = st.sampled_from([*OPTIONAL, "stoppedReason", "group", "trimmed", "image"])
+_VALUES = st.one_of(
+    st.text(max_size=1500), st.integers(0, 10**20), st.booleans(), st.lists(st.text(), max_size=5)
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(fields=st.dictionaries(_NAMES, _VALUES, max_size=10), key=st.text(min_size=1, max_size=80))
+def test_any_record_loses_only_a_prefix_of_its_optional_fields_and_only_to_save_a_unit(
+    fields: dict, key: str
+) -> None:
+    record = {"taskArn": key, "version": 1, **fields}
+    kept = keep_within_write_units(record, OPTIONAL)
+    if kept is record:
+        without_all = {k: v for k, v in record.items() if k not in OPTIONAL} | {"trimmed": True}
+        assert units(without_all) >= units(record) or units(record) == 1
+        return
+    shed = [name for name in OPTIONAL if name in record and name not in kept]
+    assert shed == [name for name in OPTIONAL if name in record][: len(shed)]
+    assert set(record) - set(kept) == set(shed)
+    assert units(kept) == units(record) - 1 and kept["trimmed"] is True
