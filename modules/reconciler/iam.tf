@@ -41,8 +41,10 @@ data "aws_iam_policy_document" "this" {
   source_policy_documents = [module.read_ecs.json]
 
   statement {
-    sid       = "WriteState"
-    actions   = ["dynamodb:PutItem"]
+    sid = "ReadAndWriteState"
+    # BatchGetItem reads the stored versions, so only newer states are written: DynamoDB
+    # bills a refused conditional write ten times a read of the same item.
+    actions   = ["dynamodb:BatchGetItem", "dynamodb:PutItem"]
     resources = [var.state.task_table_arn, var.state.container_instance_table_arn]
   }
 

@@ -136,8 +136,20 @@ def test_requests_for_n_tasks_are_what_the_module_documents(
         "ListContainerInstances": 1,
         "DescribeContainerInstances": 1,
     }
-    assert dict(dynamodb_requests) == {"PutItem": RUNNING_TASKS + 1 + INSTANCES}
+    assert dict(dynamodb_requests) == {
+        "BatchGetItem": 2,  # the stored versions: one for the tasks, one for the instances
+        "PutItem": RUNNING_TASKS + 1 + INSTANCES,  # nothing stored yet: every state is new
+    }
     assert result.requests == {**ecs_requests, **dynamodb_requests}
+
+
+def test_a_second_run_over_an_unchanged_cluster_only_reads(
+    ecs, dynamodb, dynamodb_requests
+) -> None:
+    backfill(ecs, dynamodb).run("prod")
+    dynamodb_requests.clear()
+    backfill(ecs, dynamodb).run("prod")
+    assert dict(dynamodb_requests) == {"BatchGetItem": 2}
 
 
 def test_running_only_leaves_stopped_tasks_out(ecs, dynamodb, ecs_requests) -> None:

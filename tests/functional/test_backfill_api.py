@@ -292,3 +292,80 @@ def test_other_errors_are_not_retried(ecs, dynamodb) -> None:
     with pytest.raises(client.exceptions.ClientError, match="AccessDenied"):
         run(client, dynamodb, sleep)
     assert sleep.waits == []
+
+
+class DynamoDBWithReadHook:
+    """moto's DynamoDB, with something done to each BatchGetItem: its answer replaced, or
+    an event stored between the read and the backfill's write."""
+
+    def __init__(self, client: Any, hook: Any) -> None:
+        self.client, self.hook = client, hook
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.client, name)
+
+    def batch_get_item(self, **request: Any) -> Any:
+        return self.hook(self.client, request)
+
+
+def test_a_state_the_table_already_holds_costs_a_read_and_no_write(ecs, dynamodb) -> None:
+    store_event(dynamodb, version=6, status="STOPPED")
+    client, stubber = ecs
+    expect_listing(stubber, running=[], stopped=[TASK_ARN])
+    stubber.add_response("describe_tasks", {"tasks": [described_task(version=6)], "failures": []})
+    result = run(client, dynamodb)
+    assert result.tasks == {"duplicate": 1}
+    assert result.requests["BatchGetItem"] == 1 and "PutItem" not in result.requests
+
+
+def test_an_event_stored_between_the_read_and_the_write_still_wins(ecs, dynamodb) -> None:
+    store_event(dynamodb, version=3, status="RUNNING")
+
+    def read_then_event_arrives(real: Any, request: Any) -> Any:
+        answer = real.batch_get_item(**request)
+        store_event(real, version=9, status="STOPPED")
+        return answer
+
+    client, stubber = ecs
+    expect_listing(stubber, running=[], stopped=[TASK_ARN])
+    stubber.add_response("describe_tasks", {"tasks": [described_task(version=7)], "failures": []})
+    result = run(client, DynamoDBWithReadHook(dynamodb, read_then_event_arrives))
+    assert result.tasks == {"stale": 1}  # the read said 3, the guard saw 9
+    stored = stored_task(dynamodb, TASK_ARN)
+    assert stored is not None and stored["version"] == 9
+
+
+def test_keys_the_read_leaves_unprocessed_are_written_under_the_guard(ecs, dynamodb) -> None:
+    store_event(dynamodb, version=3, status="RUNNING")
+
+    def nothing_processed(real: Any, request: Any) -> Any:
+        return {"Responses": {}, "UnprocessedKeys": request["RequestItems"]}
+
+    client, stubber = ecs
+    expect_listing(stubber, running=[], stopped=[TASK_ARN], instances=[INSTANCE_ARN])
+    stubber.add_response("describe_tasks", {"tasks": [described_task(version=7)], "failures": []})
+    stubber.add_response(
+        "describe_container_instances",
+        {"containerInstances": [described_instance(version=12)], "failures": []},
+    )
+    result = run(client, DynamoDBWithReadHook(dynamodb, nothing_processed))
+    assert result.tasks == {"applied": 1} and result.container_instances == {"applied": 1}
+    stored = stored_task(dynamodb, TASK_ARN)
+    assert stored is not None and stored["version"] == 7
+
+
+def test_a_refused_read_falls_back_to_guarded_writes_and_says_so(ecs, dynamodb) -> None:
+    store_event(dynamodb, version=6, status="STOPPED")
+
+    def access_denied(real: Any, request: Any) -> Any:
+        raise real.exceptions.ClientError(
+            {"Error": {"Code": "AccessDeniedException", "Message": "no BatchGetItem"}},
+            "BatchGetItem",
+        )
+
+    client, stubber = ecs
+    expect_listing(stubber, running=[], stopped=[TASK_ARN])
+    stubber.add_response("describe_tasks", {"tasks": [described_task(version=6)], "failures": []})
+    result = run(client, DynamoDBWithReadHook(dynamodb, access_denied))
+    assert result.tasks == {"duplicate": 1}  # the write's guard answered instead
+    assert result.requests["BatchGetItem failed"] == 1 and result.requests["PutItem"] == 1

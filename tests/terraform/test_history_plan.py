@@ -258,7 +258,7 @@ def test_reconciler_of_every_cluster_may_list_clusters_of_its_region_only(plan_r
 def test_reconciler_writes_only_the_module_tables_logs_and_dead_letters(plan_example) -> None:
     reconciler = module_configuration(plan_example("complete"), "ecs_events", "reconciler")
     assert statement_resource_references(reconciler, "data.aws_iam_policy_document.this") == {
-        "WriteState": {
+        "ReadAndWriteState": {
             "var.state",
             "var.state.task_table_arn",
             "var.state.container_instance_table_arn",
