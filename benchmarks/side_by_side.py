@@ -1,8 +1,9 @@
 """This handler against AWS's read-then-write sample, side by side, in one run.
 
 The same recorded streams (benchmarks/stream.py: production-like, the same with a sidecar
-container, hostile) go through three configurations against the same DynamoDB API (moto,
-in process; over HTTP to the project's local emulator for the concurrent runs):
+container, EC2 bridge mode, hostile) go through three configurations against the same
+DynamoDB API (moto, in process; over HTTP to the project's local emulator for the
+concurrent runs):
 
 - `default`: the handler as the module deploys it, task table with its query index;
 - `no index`: the handler with `tables.query_indexes = false`;
@@ -285,12 +286,13 @@ def run(args: argparse.Namespace) -> None:
     streams = {
         "production-like": production_stream(args.tasks, args.seed),
         "production-like, sidecar": production_stream(args.tasks, args.seed, sidecar=True),
+        "EC2 bridge mode, three states": production_stream(args.tasks, args.seed, bridge=True),
         "hostile": hostile_stream(args.tasks, args.seed),
     }
     batch_size, window = handler_defaults()
     print(f"Machine: {machine()}")
     print(
-        f"Streams: {args.tasks} tasks, 6 states each; "
+        f"Streams: {args.tasks} tasks, 6 states each (3 in bridge mode); "
         + ", ".join(f"{name} {len(stream)} deliveries" for name, stream in streams.items())
         + "; "
         f"{args.runs} timed runs (median), {args.workers} concurrent workers, "

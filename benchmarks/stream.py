@@ -7,6 +7,9 @@
   Half the tasks run on EC2 container instances, a tenth exit 137.
 - production-like with a sidecar: the same, each task with a second container, a FireLens
   log router as many services run (the sample stores every container of every event).
+- EC2 bridge mode: the same delivery pattern, every task on a container instance without
+  an elastic network interface, its life three states (PENDING, RUNNING, STOPPED; a
+  public EC2 event from 2018 stops at version 3): the index's two writes weigh most here.
 - hostile: the same tasks as the first, every delivery repeated with probability one
   half, and the whole stream shuffled.
 """
@@ -30,7 +33,12 @@ SIDECAR = {
 }
 
 
-def task_life(n: int, rng: random.Random, sidecar: bool = False) -> list[dict[str, Any]]:
+BRIDGE_LIFECYCLE = ("PENDING", "RUNNING", "STOPPED")
+
+
+def task_life(
+    n: int, rng: random.Random, sidecar: bool = False, bridge: bool = False
+) -> list[dict[str, Any]]:
     account, region = ACCOUNTS[n % 2], REGIONS[(n // 2) % 2]
     cluster = CLUSTERS[(n // 4) % 2]
     arn = f"arn:aws:ecs:{region}:{account}:task/{cluster}/{n:032x}"
@@ -38,11 +46,11 @@ def task_life(n: int, rng: random.Random, sidecar: bool = False) -> list[dict[st
     failed = rng.random() < 0.1
     instance = (
         f"arn:aws:ecs:{region}:{account}:container-instance/{cluster}/{n % 7:032x}"
-        if n % 2
+        if n % 2 or bridge
         else None
     )
     life = []
-    for version, status in enumerate(LIFECYCLE, start=1):
+    for version, status in enumerate(BRIDGE_LIFECYCLE if bridge else LIFECYCLE, start=1):
         exit_code = (137 if failed else 0) if status == "STOPPED" else None
         event = task_event(version, status, task_arn=arn, exit_code=exit_code, group=group)
         event["account"], event["region"] = account, region
@@ -51,6 +59,11 @@ def task_life(n: int, rng: random.Random, sidecar: bool = False) -> list[dict[st
         if instance:
             detail["containerInstanceArn"] = instance
             detail["launchType"] = "EC2"
+        if bridge:  # no task ENI, no Fargate platform
+            for name in ("attachments", "platformVersion", "connectivity", "connectivityAt"):
+                detail.pop(name, None)
+            for container in detail["containers"]:
+                container.pop("networkInterfaces", None)
         if sidecar:
             app = detail["containers"][0]
             detail["containers"].append(
@@ -65,12 +78,14 @@ def task_life(n: int, rng: random.Random, sidecar: bool = False) -> list[dict[st
     return life
 
 
-def production_stream(tasks: int, seed: int, sidecar: bool = False) -> list[dict[str, Any]]:
+def production_stream(
+    tasks: int, seed: int, sidecar: bool = False, bridge: bool = False
+) -> list[dict[str, Any]]:
     rng = random.Random(seed)
     timed: list[tuple[float, dict[str, Any]]] = []
     for n in range(tasks):
         start = n * 2.0  # a task starts every two seconds; each state about 5 s after the last
-        life = task_life(n, rng, sidecar)
+        life = task_life(n, rng, sidecar, bridge)
         moments = [start + 5.0 * k + rng.random() for k in range(len(life))]
         for k in range(len(life) - 1):
             if rng.random() < 0.1:  # this pair of neighbouring states arrives swapped

@@ -76,3 +76,16 @@ def test_with_a_sidecar_most_sample_items_pass_2_kb_and_every_record_fits_1_kb()
     over = [item_size(sample_item(event)) > 2048 for event in stream]
     assert sum(over) > len(stream) / 2  # three write units each in the sample
     assert max(item_size(task_record(parse_event(event), 90)) for event in stream) < 1024
+
+
+def test_bridge_mode_lives_are_three_states_on_container_instances_without_an_eni() -> None:
+    stream = production_stream(20, seed=7, bridge=True)
+    lives: dict[str, set[str]] = {}
+    for event in stream:
+        detail = event["detail"]
+        lives.setdefault(detail["taskArn"], set()).add(detail["lastStatus"])
+        assert detail["launchType"] == "EC2" and detail["containerInstanceArn"]
+        assert "attachments" not in detail
+        assert all("networkInterfaces" not in c for c in detail["containers"])
+    assert len(lives) == 20
+    assert all(states == {"PENDING", "RUNNING", "STOPPED"} for states in lives.values())
