@@ -126,12 +126,17 @@ def check(client: Any, table: str) -> list[Row]:
     reporting = Reporting(client)
     rows: list[Row] = []
     stored: dict[str, Any] | None = None
-    life = [
-        task_event(version, status, exit_code=0 if status == "STOPPED" else None)
+    deliveries = [
+        (
+            f"v{version} {status}",
+            task_event(version, status, exit_code=0 if status == "STOPPED" else None),
+        )
         for version, status in enumerate(LIFECYCLE, start=1)
     ]
-    deliveries = [(f"v{n} {status}", life[n - 1]) for n, status in enumerate(LIFECYCLE, 1)]
-    deliveries += [("v6 again (duplicate)", life[5]), ("v3 late (stale)", life[2])]
+    deliveries += [
+        ("v6 again (duplicate)", deliveries[5][1]),
+        ("v3 late (stale)", deliveries[2][1]),
+    ]
     for label, event in deliveries:
         record = task_record(parse_event(event), retention_days=30)
         outcome = write_if_newer(reporting, table, TASK_KEY, record).outcome
@@ -153,8 +158,8 @@ def check(client: Any, table: str) -> list[Row]:
         reporting.put_item(
             TableName=table, Item={k: _serializer.serialize(v) for k, v in item.items()}
         )
-        rows.append(Row(f"{size} bytes", "applied", size, write_units(size), 0))
-        rows[-1].table_reported, rows[-1].index_reported = _reported(reporting.last)
+        reported = _reported(reporting.last)
+        rows.append(Row(f"{size} bytes", "applied", size, write_units(size), 0, *reported))
     return rows
 
 
