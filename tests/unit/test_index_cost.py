@@ -13,13 +13,18 @@ from tests.events import CONTAINER_INSTANCE_ARN, task_lifecycle
 ONE_INDEX = (("i", "k", "r", ("p",)),)
 
 
-def life_cost(events: list[dict[str, Any]]) -> int:
-    total, stored = 0, None
+def applied_life(events: list[dict[str, Any]]) -> list[tuple[dict | None, dict]]:
+    """(stored before, written) for each state of a life delivered in order."""
+    pairs, stored = [], None
     for event in events:
         record = task_record(parse_event(event), retention_days=30)
-        total += index_write_units(stored, record)
+        pairs.append((stored, record))
         stored = record
-    return total
+    return pairs
+
+
+def life_cost(events: list[dict[str, Any]]) -> int:
+    return sum(index_write_units(before, after) for before, after in applied_life(events))
 
 
 def test_a_fargate_task_life_costs_two_index_write_units() -> None:
@@ -86,15 +91,6 @@ def test_a_cluster_index_entry_is_far_under_one_kilobyte() -> None:
     record = task_record(parse_event(events[-1]), retention_days=30)
     names = ("taskArn", *CLUSTER_INDEX_KEYS, *CLUSTER_INDEX_PROJECTED)
     assert item_size({n: record[n] for n in names}) < 400
-
-
-def applied_life(events: list[dict[str, Any]]) -> list[tuple[dict | None, dict]]:
-    pairs, stored = [], None
-    for event in events:
-        record = task_record(parse_event(event), retention_days=30)
-        pairs.append((stored, record))
-        stored = record
-    return pairs
 
 
 def test_each_index_design_weighed_costs_what_the_rules_give_for_a_task_life() -> None:
