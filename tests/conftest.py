@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.plan import Plan
-from tools.terraform import Workspace, copy_sources
+from tools.terraform import copy_sources, offline_workspace
 
 
 @pytest.fixture(scope="session")
@@ -26,9 +26,7 @@ def plan_example(terraform_sources: Path) -> Iterator[Callable[[str], Plan]]:
 
     def plan(example: str) -> Plan:
         if example not in plans:
-            workspace = Workspace(terraform_sources / "examples" / example)
-            workspace.make_offline()
-            workspace.init()
+            workspace = offline_workspace(terraform_sources / "examples" / example)
             plans[example] = Plan(workspace.plan())
         return plans[example]
 

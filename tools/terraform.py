@@ -195,6 +195,15 @@ class Workspace:
         return {name: value["value"] for name, value in json.loads(out).items()}
 
 
+def offline_workspace(directory: Path) -> Workspace:
+    """A workspace of `directory`, initialised to plan without AWS: what every plan test
+    starts from."""
+    workspace = Workspace(directory)
+    workspace.make_offline()
+    workspace.init()
+    return workspace
+
+
 def _as_cli_vars(variables: Mapping[str, Any] | None) -> dict[str, Any] | None:
     """Variables for python-terraform, which writes them to a .tfvars.json file: lists and
     objects go as they are (JSON-encoding them here would make them strings)."""

@@ -32,7 +32,7 @@ from moto.moto_api import state_manager
 from moto.sns.models import sns_backends
 
 from tests.plan import Plan
-from tools.terraform import Workspace
+from tools.terraform import offline_workspace
 
 from .moto_sfn_patch import patched_moto_stepfunctions
 
@@ -117,9 +117,7 @@ class Job:
 
 
 def plan_with(sources: Path, variables: dict[str, Any]) -> Plan:
-    workspace = Workspace(sources / "examples" / "scheduled_task")
-    workspace.make_offline()
-    workspace.init()
+    workspace = offline_workspace(sources / "examples" / "scheduled_task")
     return Plan(workspace.plan(variables))
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.plan import Plan
-from tools.terraform import Workspace, copy_sources
+from tools.terraform import copy_sources, offline_workspace
 
 
 def pytest_collection_modifyitems(items: list[Any]) -> None:
@@ -27,9 +27,7 @@ def plan_root(tmp_path_factory: pytest.TempPathFactory) -> Callable[[dict[str, A
     if shutil.which("terraform") is None:  # pragma: no cover - depends on the machine
         pytest.skip("terraform is not installed")
     sources = copy_sources(tmp_path_factory.mktemp("root"))
-    workspace = Workspace(sources)
-    workspace.make_offline()
-    workspace.init()
+    workspace = offline_workspace(sources)
     plans: dict[str, Plan] = {}
 
     def plan(variables: dict[str, Any]) -> Plan:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tools.terraform import TerraformError, Workspace, copy_sources
+from tools.terraform import TerraformError, Workspace, copy_sources, offline_workspace
 
 
 @pytest.fixture(scope="module")
@@ -17,9 +17,7 @@ def root(tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, Path]:
     if shutil.which("terraform") is None:  # pragma: no cover - depends on the machine
         pytest.skip("terraform is not installed")
     sources = copy_sources(tmp_path_factory.mktemp("fleet-inputs"))
-    workspace = Workspace(sources)
-    workspace.make_offline()
-    workspace.init()
+    workspace = offline_workspace(sources)
     return workspace, sources
 
 

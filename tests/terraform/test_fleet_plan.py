@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from tests.plan import Plan, module_configuration, statement_resource_references
-from tools.terraform import Workspace
+from tools.terraform import offline_workspace
 
 BUS = "ecs-events-fleet"
 MEMBER_ROLE = "arn:aws:iam::444455556666:role/ecs-events-read"
@@ -293,9 +293,7 @@ def admissions(terraform_sources: Path) -> Plan:
     directory = terraform_sources / "bus_admissions"
     directory.mkdir(exist_ok=True)
     (directory / "main.tf").write_text(ADMISSIONS)
-    workspace = Workspace(directory)
-    workspace.make_offline()
-    workspace.init()
+    workspace = offline_workspace(directory)
     return Plan(workspace.plan())
 
 

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from tests.plan import Plan, module_configuration
-from tools.terraform import Workspace
+from tools.terraform import offline_workspace
 
 
 def alarms(plan: Plan) -> dict[str, dict]:
@@ -107,9 +107,7 @@ def test_the_switch_removes_every_monitoring_resource(terraform_sources: Path) -
         'module "ecs_events" {\n  source     = "../../"\n'
         "  monitoring = { enabled = false }\n}\n"
     )
-    workspace = Workspace(directory)
-    workspace.make_offline()
-    workspace.init()
+    workspace = offline_workspace(directory)
     plan = Plan(workspace.plan())
     assert [r.address for r in plan.resources if "module.monitoring" in r.address] == []
     assert plan.of_type("aws_lambda_function")  # the rest is still planned
