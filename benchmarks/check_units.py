@@ -38,8 +38,9 @@ from botocore.exceptions import BotoCoreError, ClientError
 from benchmarks.units import index_write_units, write_units
 from ecs_events.events import parse_event
 from ecs_events.state import TASK_KEY, item_size, task_record, write_if_newer
-from ecs_events_cli.history import CLUSTER_INDEX, CLUSTER_INDEX_KEYS, CLUSTER_INDEX_PROJECTED
+from ecs_events_cli.history import CLUSTER_INDEX
 from tests.events import LIFECYCLE, TASK_ARN, task_event
+from tests.tables import table_request
 
 _serializer = TypeSerializer()
 
@@ -76,30 +77,7 @@ class Reporting:
 
 
 def create_table(client: Any, name: str) -> None:
-    hash_key, range_key = CLUSTER_INDEX_KEYS
-    client.create_table(
-        TableName=name,
-        BillingMode="PAY_PER_REQUEST",
-        KeySchema=[{"AttributeName": TASK_KEY, "KeyType": "HASH"}],
-        AttributeDefinitions=[
-            {"AttributeName": TASK_KEY, "AttributeType": "S"},
-            {"AttributeName": hash_key, "AttributeType": "S"},
-            {"AttributeName": range_key, "AttributeType": "N"},
-        ],
-        GlobalSecondaryIndexes=[
-            {
-                "IndexName": CLUSTER_INDEX,
-                "KeySchema": [
-                    {"AttributeName": hash_key, "KeyType": "HASH"},
-                    {"AttributeName": range_key, "KeyType": "RANGE"},
-                ],
-                "Projection": {
-                    "ProjectionType": "INCLUDE",
-                    "NonKeyAttributes": list(CLUSTER_INDEX_PROJECTED),
-                },
-            }
-        ],
-    )
+    client.create_table(**table_request(name, TASK_KEY, indexes=True))
     client.get_waiter("table_exists").wait(
         TableName=name, WaiterConfig={"Delay": 2, "MaxAttempts": 90}
     )

@@ -21,36 +21,42 @@ TASK_INDEXES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
 _NUMBER_KEYS = {"createdAt"}
 
 
+def table_request(table: str, key: str, indexes: bool = False) -> dict[str, Any]:
+    """CreateTable's request for a state table keyed by `key`, with the task table's query
+    indexes when `indexes`."""
+    request: dict[str, Any] = {
+        "TableName": table,
+        "KeySchema": [{"AttributeName": key, "KeyType": "HASH"}],
+        "AttributeDefinitions": [{"AttributeName": key, "AttributeType": "S"}],
+        "BillingMode": "PAY_PER_REQUEST",
+    }
+    if indexes:
+        names = sorted({name for _, h, r, _ in TASK_INDEXES for name in (h, r)} - {key})
+        request["AttributeDefinitions"] += [
+            {"AttributeName": name, "AttributeType": "N" if name in _NUMBER_KEYS else "S"}
+            for name in names
+        ]
+        request["GlobalSecondaryIndexes"] = [
+            {
+                "IndexName": index,
+                "KeySchema": [
+                    {"AttributeName": hash_key, "KeyType": "HASH"},
+                    {"AttributeName": range_key, "KeyType": "RANGE"},
+                ],
+                "Projection": (
+                    {"ProjectionType": "INCLUDE", "NonKeyAttributes": list(projected)}
+                    if projected
+                    else {"ProjectionType": "KEYS_ONLY"}
+                ),
+            }
+            for index, hash_key, range_key, projected in TASK_INDEXES
+        ]
+    return request
+
+
 def create_state_tables(dynamodb: Any, query_indexes: bool = True) -> None:
-    for table, key in ((TASK_TABLE, TASK_KEY), (CONTAINER_INSTANCE_TABLE, CONTAINER_INSTANCE_KEY)):
-        request: dict[str, Any] = {
-            "TableName": table,
-            "KeySchema": [{"AttributeName": key, "KeyType": "HASH"}],
-            "AttributeDefinitions": [{"AttributeName": key, "AttributeType": "S"}],
-            "BillingMode": "PAY_PER_REQUEST",
-        }
-        if table == TASK_TABLE and query_indexes:
-            names = sorted({name for _, h, r, _ in TASK_INDEXES for name in (h, r)} - {key})
-            request["AttributeDefinitions"] += [
-                {"AttributeName": name, "AttributeType": "N" if name in _NUMBER_KEYS else "S"}
-                for name in names
-            ]
-            request["GlobalSecondaryIndexes"] = [
-                {
-                    "IndexName": index,
-                    "KeySchema": [
-                        {"AttributeName": hash_key, "KeyType": "HASH"},
-                        {"AttributeName": range_key, "KeyType": "RANGE"},
-                    ],
-                    "Projection": (
-                        {"ProjectionType": "INCLUDE", "NonKeyAttributes": list(projected)}
-                        if projected
-                        else {"ProjectionType": "KEYS_ONLY"}
-                    ),
-                }
-                for index, hash_key, range_key, projected in TASK_INDEXES
-            ]
-        dynamodb.create_table(**request)
+    dynamodb.create_table(**table_request(TASK_TABLE, TASK_KEY, indexes=query_indexes))
+    dynamodb.create_table(**table_request(CONTAINER_INSTANCE_TABLE, CONTAINER_INSTANCE_KEY))
 
 
 def stored_task(dynamodb: Any, task_arn: str) -> dict[str, Any] | None:
