@@ -6,13 +6,17 @@ PYTHON ?= python3
 VENV := .venv
 CHECKOV_VENV := .venv-checkov
 CHECKOV_VERSION := 3.3.30
+# dynalite checks the benchmarks' billing rules (tests/functional/test_units_against_dynalite.py);
+# it needs Node.js 20+ and npm, and those tests are skipped, saying so, where it is absent.
+DYNALITE := tools/dynalite/node_modules/.installed
+NPM := $(shell command -v npm 2>/dev/null)
 # The demo needs only the package, moto's server and the Terraform runner (the demo extra).
 # Where the development environment exists already, it has all of that: use it.
 DEMO_VENV := $(if $(wildcard $(VENV)/.installed),$(VENV),.venv-demo)
 
 .PHONY: setup test demo package clean
 
-setup: $(VENV)/.installed $(CHECKOV_VENV)/.installed
+setup: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(if $(NPM),$(DYNALITE))
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +29,10 @@ $(CHECKOV_VENV)/.installed:
 	$(PYTHON) -m venv $(CHECKOV_VENV)
 	$(CHECKOV_VENV)/bin/pip install --quiet --upgrade pip
 	$(CHECKOV_VENV)/bin/pip install --quiet 'checkov==$(CHECKOV_VERSION)'
+	touch $@
+
+$(DYNALITE): tools/dynalite/package-lock.json
+	npm ci --prefix tools/dynalite --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
 test: setup
@@ -46,4 +54,4 @@ package: $(VENV)/.installed
 	$(VENV)/bin/python -m tools.package_lambda
 
 clean:
-	rm -rf $(VENV) .venv-demo $(CHECKOV_VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .venv-demo $(CHECKOV_VENV) tools/dynalite/node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -2,7 +2,8 @@
 
 Run as `python -m tools.emulator -H 127.0.0.1 -p PORT`: moto's own server, with the
 additions the module needs. `LocalEmulator` starts that as a subprocess,
-waits until it answers and stops it again by its PID.
+waits until it answers and stops it again by its PID; `Dynalite` does the same for the
+DynamoDB emulator the billing checks use.
 
 - CloudWatch Logs: moto 5.2 does not implement query definitions (saved Logs Insights
   queries; modules/history ships three). Put, Describe and Delete are served here from
@@ -31,7 +32,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Self
 
 # DynamoDB's item writes: AWS evaluates their condition and writes as one atomic step.
 DYNAMODB_WRITES = ("put_item", "update_item", "delete_item")
@@ -146,8 +147,11 @@ def free_loopback_port() -> int:
         return int(probe.getsockname()[1])
 
 
-class LocalEmulator:
-    """moto_server with the additions above, as a child process owned by this one."""
+class LoopbackServer:
+    """A local server as a child process owned by this one: started on a free loopback
+    port, waited for until it answers HTTP, stopped by its PID."""
+
+    name = "server"
 
     def __init__(self, log_path: Path, start_timeout: float = 30.0) -> None:
         self.log_path = log_path
@@ -155,6 +159,9 @@ class LocalEmulator:
         self.port = 0
         self.process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
+
+    def command(self, port: int) -> list[str]:
+        raise NotImplementedError
 
     @property
     def url(self) -> str:
@@ -168,7 +175,7 @@ class LocalEmulator:
         self.port = free_loopback_port()
         self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tools.emulator", "-H", "127.0.0.1", "-p", str(self.port)],
+            self.command(self.port),
             cwd=Path(__file__).resolve().parents[1],
             stdout=self._log,
             stderr=subprocess.STDOUT,
@@ -180,18 +187,18 @@ class LocalEmulator:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise EmulatorError(
-                    f"the emulator exited with {self.process.returncode}; see {self.log_path}"
+                    f"the {self.name} exited with {self.process.returncode}; see {self.log_path}"
                 )
             if self._answers():
                 return
             time.sleep(0.2)
         raise EmulatorError(
-            f"the emulator did not answer within {self.start_timeout:.0f}s; see {self.log_path}"
+            f"the {self.name} did not answer within {self.start_timeout:.0f}s; see {self.log_path}"
         )
 
     def _answers(self) -> bool:
         try:
-            with urllib.request.urlopen(f"{self.url}/moto-api/", timeout=1):
+            with urllib.request.urlopen(f"{self.url}/", timeout=1):
                 return True
         except urllib.error.HTTPError:
             return True  # any HTTP answer means it is serving
@@ -212,12 +219,50 @@ class LocalEmulator:
             self._log.close()
             self._log = None
 
-    def __enter__(self) -> LocalEmulator:
+    def __enter__(self) -> Self:
         self.start()
         return self
 
     def __exit__(self, *_: object) -> None:
         self.stop()
+
+
+class LocalEmulator(LoopbackServer):
+    """moto_server with the additions above."""
+
+    name = "emulator"
+
+    def command(self, port: int) -> list[str]:
+        return [sys.executable, "-m", "tools.emulator", "-H", "127.0.0.1", "-p", str(port)]
+
+
+# dynalite (https://github.com/architect/dynalite), pinned in tools/dynalite/package.json:
+# a DynamoDB emulator that reports ConsumedCapacity by item size, where moto reports a
+# flat 1.0 per write; `make setup` installs it when npm is present.
+DYNALITE_CLI = Path(__file__).resolve().parent / "dynalite" / "node_modules" / "dynalite" / "cli.js"
+
+
+class Dynalite(LoopbackServer):
+    name = "dynalite"
+
+    def command(self, port: int) -> list[str]:
+        if not DYNALITE_CLI.exists():
+            raise EmulatorError(
+                f"dynalite is not installed ({DYNALITE_CLI}): `make setup` installs it, "
+                "with Node.js 20+ and npm present"
+            )
+        return [
+            "node",
+            str(DYNALITE_CLI),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--createTableMs",
+            "0",
+            "--deleteTableMs",
+            "0",
+        ]
 
 
 def main() -> None:
