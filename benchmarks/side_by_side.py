@@ -45,11 +45,23 @@ from botocore.config import Config
 from benchmarks.baseline import KEY, ReadThenWrite
 from benchmarks.index_designs import DESIGNS, design_index_units
 from benchmarks.stream import final_versions, hostile_stream, production_stream
-from benchmarks.units import cost, index_write_units, read_units, write_units
+from benchmarks.units import (
+    cost,
+    index_write_units,
+    read_units,
+    storage_cost_per_month,
+    stored_bytes,
+    write_units,
+)
 from ecs_events.config import Settings
 from ecs_events.handler import Processor
 from ecs_events.state import item_size
-from tests.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE, create_state_tables
+from tests.tables import (
+    CONTAINER_INSTANCE_TABLE,
+    TASK_INDEXES,
+    TASK_TABLE,
+    create_state_tables,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_TABLE = "sample-tasks"
@@ -372,6 +384,18 @@ def run(args: argparse.Namespace) -> None:
                 f"| {name} | {design.name} | {index / tasks:.2f} | {event_cost:.2f} "
                 f"| {event_cost / base_cost:.2f} | {design.answers_from_index} |"
             )
+
+    print("\nStorage at the end of each stream, per task (items and index entries, each with")
+    print("DynamoDB's 100 bytes of overhead):\n")
+    print("| stream | configuration | bytes stored / task | write-unit eq. / task-month |")
+    print("|---|---|---|---|")
+    for name, stream in streams.items():
+        tasks = len(final_versions(stream))
+        for config in CONFIGS:
+            indexes = TASK_INDEXES if config == "default" else ()
+            shadow = results[name, config]["metered"].shadow
+            size = sum(stored_bytes(item, indexes) for item in shadow.values()) / tasks
+            print(f"| {name} | {config} | {size:.0f} | {storage_cost_per_month(round(size)):.3f} |")
 
     print(f"\nLambda invocations per 1,000 events (batch_size {batch_size}, window {window:g} s;")
     print("the baseline is a direct EventBridge target: one invocation per event)\n")

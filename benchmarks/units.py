@@ -18,6 +18,11 @@
 - Price: on demand, a write request unit costs five times a read request unit
   (https://aws.amazon.com/dynamodb/pricing/on-demand/: $0.625 and $0.125 per million in
   us-east-1), so costs are compared in write-unit equivalents: writes + reads / 5.
+- Storage: every item and every index entry is stored at its size plus 100 bytes
+  (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/
+  CapacityUnitCalculations.html; GSI.html, "Storage considerations for global secondary
+  indexes"), at $0.25 per GB-month (https://aws.amazon.com/dynamodb/pricing/, Standard
+  table class, beyond the free 25 GB): 400,000 write-unit equivalents per GB-month.
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ from ecs_events.state import TASK_KEY, item_size
 from tests.tables import TASK_INDEXES
 
 READ_UNIT_PRICE_IN_WRITE_UNITS = 1 / 5
+STORAGE_OVERHEAD_BYTES = 100
+GB_MONTH_IN_WRITE_UNITS = 0.25 / 0.625e-6
 
 
 def write_units(size: int) -> int:
@@ -75,3 +82,20 @@ def index_write_units(
         elif old != new:  # a projected attribute changed
             total += write_units(max(item_size(old), item_size(new)))
     return total
+
+
+def stored_bytes(
+    item: dict[str, Any], indexes: tuple[tuple[str, str, str, tuple[str, ...]], ...] = ()
+) -> int:
+    """Bytes billed for storing `item` and its entries in `indexes`."""
+    total = item_size(item) + STORAGE_OVERHEAD_BYTES
+    for _, hash_key, range_key, projected in indexes:
+        entry = index_entry(item, (hash_key, range_key), projected)
+        if entry is not None:
+            total += item_size(entry) + STORAGE_OVERHEAD_BYTES
+    return total
+
+
+def storage_cost_per_month(size: int) -> float:
+    """Write-unit equivalents that storing `size` bytes for a month costs."""
+    return size / 2**30 * GB_MONTH_IN_WRITE_UNITS

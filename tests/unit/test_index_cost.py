@@ -3,8 +3,10 @@ README states, and the rules themselves on small cases."""
 
 from typing import Any
 
+import pytest
+
 from benchmarks.index_designs import DESIGNS, design_index_units
-from benchmarks.units import index_write_units
+from benchmarks.units import index_write_units, storage_cost_per_month, stored_bytes
 from ecs_events.events import parse_event
 from ecs_events.state import item_size, task_record
 from ecs_events_cli.history import CLUSTER_INDEX_KEYS, CLUSTER_INDEX_PROJECTED
@@ -110,3 +112,16 @@ def test_only_the_designs_that_answer_from_the_index_cost_two_or_more() -> None:
             assert units >= 2, design.name
         else:
             assert units <= 1, design.name
+
+
+def test_storage_counts_100_bytes_per_item_and_per_index_entry_it_has() -> None:
+    item = {"taskArn": "t", "k": "a", "r": 1, "p": "x", "other": "y" * 50}
+    entry = {"taskArn": "t", "k": "a", "r": 1, "p": "x"}
+    assert stored_bytes(item) == item_size(item) + 100
+    assert stored_bytes(item, ONE_INDEX) == item_size(item) + 100 + item_size(entry) + 100
+    unindexed = {key: value for key, value in item.items() if key != "r"}
+    assert stored_bytes(unindexed, ONE_INDEX) == item_size(unindexed) + 100
+
+
+def test_a_gb_month_costs_what_400_000_write_units_cost() -> None:
+    assert storage_cost_per_month(2**30) == pytest.approx(400_000)
