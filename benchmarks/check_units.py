@@ -3,8 +3,10 @@
 On a throwaway on-demand table shaped like the module's task table (key `taskArn`, the
 `cluster-index` as modules/state creates it), it writes a task's life through the
 handler's own conditional write, asking for ReturnConsumedCapacity=INDEXES; then a
-duplicate and a stale state (refused); then two plain items sized by `item_size` to
-exactly 1024 and 1025 bytes, the boundary every cost figure rests on. For each write it
+duplicate and a stale state (refused); then plain items sized by `item_size` to exactly
+1024 and 1025 bytes, the boundary every cost figure rests on, and 1024-byte items holding
+1.5 and -7, numbers AWS's approximate rule counts a byte smaller than dynalite measured
+(`state._number_size` takes the larger). For each write it
 prints the units predicted and the units DynamoDB reported, for the table and the index,
 and deletes the table.
 
@@ -29,6 +31,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import boto3
@@ -92,9 +95,12 @@ def _reported(capacity: dict[str, Any] | None) -> tuple[float | None, float | No
     return table, 0.0 if index is None and table is not None else index
 
 
-def sized_item(size: int) -> dict[str, Any]:
-    """An item outside the index whose item_size is exactly `size` bytes."""
-    item = {TASK_KEY: f"{TASK_ARN}-{size}", "padding": ""}
+def sized_item(size: int, number: Decimal | None = None) -> dict[str, Any]:
+    """An item outside the index whose item_size is exactly `size` bytes, holding `number`
+    if given."""
+    item: dict[str, Any] = {TASK_KEY: f"{TASK_ARN}-{size}-{number}", "padding": ""}
+    if number is not None:
+        item["number"] = number
     item["padding"] = "x" * (size - item_size(item))
     assert item_size(item) == size
     return item
@@ -131,13 +137,18 @@ def check(client: Any, table: str) -> list[Row]:
         )
         if applied:
             stored = record
-    for size in (1024, 1025):
-        item = sized_item(size)
+    for label, size, number in (
+        ("1024 bytes", 1024, None),
+        ("1025 bytes", 1025, None),
+        ("1024 bytes with 1.5", 1024, Decimal("1.5")),
+        ("1024 bytes with -7", 1024, Decimal(-7)),
+    ):
+        item = sized_item(size, number)
         reporting.put_item(
             TableName=table, Item={k: _serializer.serialize(v) for k, v in item.items()}
         )
         reported = _reported(reporting.last)
-        rows.append(Row(f"{size} bytes", "applied", size, write_units(size), 0, *reported))
+        rows.append(Row(label, "applied", size, write_units(size), 0, *reported))
     return rows
 
 

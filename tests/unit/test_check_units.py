@@ -4,6 +4,8 @@ indexes, so the script must say where the figures differ."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import boto3
 import pytest
 from moto import mock_aws
@@ -16,6 +18,8 @@ from ecs_events.state import item_size
 def test_sized_items_sit_on_either_side_of_the_one_kb_boundary() -> None:
     assert write_units(item_size(check_units.sized_item(1024))) == 1
     assert write_units(item_size(check_units.sized_item(1025))) == 2
+    for number in (Decimal("1.5"), Decimal(-7)):
+        assert item_size(check_units.sized_item(1024, number)) == 1024
 
 
 def test_on_moto_every_write_is_checked_the_differences_named_and_the_table_deleted(
@@ -28,7 +32,9 @@ def test_on_moto_every_write_is_checked_the_differences_named_and_the_table_dele
     assert code == 1
     assert left == []
     rows = [line for line in output.splitlines() if line.startswith(("| v", "| 1024 ", "| 1025 "))]
-    assert len(rows) == 10  # six states, a duplicate, a stale state, 1024 and 1025 bytes
+    # six states, a duplicate, a stale state, 1024 and 1025 bytes, 1024 bytes with a number
+    assert len(rows) == 12
+    assert "| 1024 bytes with 1.5 | applied | 1024 | 1 / 1 | 0 / 0 | yes |" in output
     assert "| v6 again (duplicate) | duplicate |" in output
     assert "| v3 late (stale) | stale |" in output
     # moto bills the 1025-byte item one unit; DynamoDB's rule says two.
