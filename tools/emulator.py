@@ -173,9 +173,10 @@ class LoopbackServer:
 
     def start(self) -> None:
         self.port = free_loopback_port()
+        command = self.command(self.port)
         self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(
-            self.command(self.port),
+            command,
             cwd=Path(__file__).resolve().parents[1],
             stdout=self._log,
             stderr=subprocess.STDOUT,

@@ -71,6 +71,17 @@ def billed_write(dynamodb: Any, item: dict[str, Any]) -> tuple[float, int]:
     return float(response["ConsumedCapacity"]["CapacityUnits"]), item_size(item)
 
 
+def billed_read(dynamodb: Any, item: dict[str, Any]) -> tuple[float, int]:
+    """dynalite's units for an eventually consistent read of `item`, put under a key of its
+    own, and item_size of what was read."""
+    item = {**item, "taskArn": next(_keys)}
+    dynamodb.put_item(TableName=TABLE, Item=serialized(item))
+    response = dynamodb.get_item(
+        TableName=TABLE, Key={"taskArn": {"S": item["taskArn"]}}, ReturnConsumedCapacity="TOTAL"
+    )
+    return float(response["ConsumedCapacity"]["CapacityUnits"]), item_size(item)
+
+
 def serialized(item: dict[str, Any]) -> dict[str, Any]:
     return {name: _serializer.serialize(value) for name, value in item.items()}
 
@@ -136,13 +147,8 @@ def test_the_records_and_the_samples_items_of_documented_events_cost_what_units_
         for item in (task_record(parse_event(event), 30), sample_item(event)):
             billed, size = billed_write(dynamodb, item)
             assert billed == write_units(size)
-            key = f"item-{len(sizes):06d}-read"
-            dynamodb.put_item(TableName=TABLE, Item=serialized({**item, "taskArn": key}))
-            read = dynamodb.get_item(
-                TableName=TABLE, Key={"taskArn": {"S": key}}, ReturnConsumedCapacity="TOTAL"
-            )
-            stored = item_size({**item, "taskArn": key})
-            assert read["ConsumedCapacity"]["CapacityUnits"] == read_units(stored)
+            billed, size = billed_read(dynamodb, item)
+            assert billed == read_units(size)
             sizes[write_units(size)] += 1
     assert sizes[1] and sizes[2], "the streams must hold items of one and of two KB"
 
