@@ -5,7 +5,7 @@ On a throwaway on-demand table shaped like the module's task table (key `taskArn
 handler's own conditional write, asking for ReturnConsumedCapacity=INDEXES; then a
 duplicate and a stale state (refused); then plain items sized by `item_size` to exactly
 1024 and 1025 bytes, the boundary every cost figure rests on, and 1024-byte items holding
-1.5 and -7, numbers AWS's approximate rule counts a byte smaller than dynalite measured
+1.5 and -7, numbers AWS's approximate rule counts a byte smaller than dynalite does
 (`state._number_size` takes the larger). For each write it
 prints the units predicted and the units DynamoDB reported, for the table and the index,
 and deletes the table.

@@ -270,9 +270,10 @@ def _value_size(value: Any) -> int:
 
 def _number_size(value: int | Decimal) -> int:
     """AWS documents a number as "approximately" 1 byte per two significant digits plus 1.
-    Taken here as the larger of that, counting an integer's trailing zeros, and the rule
-    dynalite measured on DynamoDB, which adds a byte for a negative number and for an even
-    count of significant digits at an even exponent (1.5 is 3 bytes, not 2): a KB
+    Taken here as the larger of that, counting an integer's trailing zeros, and the rule of
+    dynalite (an emulator tested against live DynamoDB, limits included), which adds a byte
+    for a negative number and for an even count of significant digits at an even exponent
+    (1.5 is 3 bytes, not 2): a KB
     boundary decided on this size is never crossed by a byte DynamoDB counts and this does
     not (tests/functional/test_units_against_dynalite.py)."""
     number = Decimal(value)

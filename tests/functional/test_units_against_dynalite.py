@@ -1,8 +1,9 @@
 """The billing rules every cost figure rests on (`state.item_size`, `benchmarks/units.py`),
 checked against dynalite's ConsumedCapacity.
 
-moto reports 1.0 per write whatever the item's size. dynalite (tools/dynalite) sizes items
-by rules its author measured on DynamoDB and reports a write per started KB of the larger
+moto reports 1.0 per write whatever the item's size. dynalite (tools/dynalite), an emulator
+its authors test against live DynamoDB, limits included, sizes items as DynamoDB does and
+reports a write per started KB of the larger
 of the stored and the new item, a read per started 4 KB. It reports no index units and
 nothing for a refused write, and it counts a text's UTF-16 code units where DynamoDB counts
 UTF-8 bytes (fewer for non-ASCII text): those rest on AWS's documentation and
