@@ -1,7 +1,8 @@
 """This handler against AWS's read-then-write sample, side by side, in one run.
 
 The same recorded streams (benchmarks/stream.py: production-like, the same with a sidecar
-container, EC2 bridge mode, hostile) go through three configurations against the same
+container, EC2 bridge mode without and with its container instances' events, hostile) go
+through three configurations against the same
 DynamoDB API (moto, in process; over HTTP to the project's local emulator for the
 concurrent runs):
 
@@ -42,7 +43,7 @@ import boto3
 from boto3.dynamodb.types import TypeDeserializer
 from botocore.config import Config
 
-from benchmarks.baseline import KEY, ReadThenWrite
+from benchmarks.baseline import KEY, KEYS, TABLES, ReadThenWrite
 from benchmarks.index_designs import DESIGNS, design_index_units
 from benchmarks.stream import final_versions, hostile_stream, production_stream
 from benchmarks.units import (
@@ -64,7 +65,7 @@ from tests.tables import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE_TABLE = "sample-tasks"
+SAMPLE_TABLE = TABLES["ECS Task State Change"]
 CONFIGS = ("default", "no index", "baseline")
 _deserializer = TypeDeserializer()
 
@@ -127,17 +128,18 @@ def fresh_tables(client: Any, indexes: bool) -> None:
     for table in client.list_tables()["TableNames"]:
         client.delete_table(TableName=table)
     create_state_tables(client, query_indexes=indexes)
-    client.create_table(
-        TableName=SAMPLE_TABLE,
-        KeySchema=[{"AttributeName": KEY, "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": KEY, "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    for detail_type, table in TABLES.items():
+        client.create_table(
+            TableName=table,
+            KeySchema=[{"AttributeName": KEYS[detail_type], "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": KEYS[detail_type], "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
 
 
 def worker_for(config: str, client: Any) -> Callable[[dict[str, Any]], Any]:
     if config == "baseline":
-        return ReadThenWrite(client, SAMPLE_TABLE).process_event
+        return ReadThenWrite(client).process_event
     processor = Processor(Settings(TASK_TABLE, CONTAINER_INSTANCE_TABLE, 90), client)
     return processor.process_event
 
@@ -316,6 +318,9 @@ def run(args: argparse.Namespace) -> None:
         "production-like": production_stream(args.tasks, args.seed),
         "production-like, sidecar": production_stream(args.tasks, args.seed, sidecar=True),
         "EC2 bridge mode, three states": production_stream(args.tasks, args.seed, bridge=True),
+        "EC2 bridge mode, with the instances' events": production_stream(
+            args.tasks, args.seed, bridge=True, instance_events=True
+        ),
         "hostile": hostile_stream(args.tasks, args.seed),
     }
     batch_size, window = handler_defaults()

@@ -10,6 +10,10 @@
 - EC2 bridge mode: the same delivery pattern, every task on a container instance without
   an elastic network interface, its life three states (PENDING, RUNNING, STOPPED; a
   public EC2 event from 2018 stops at version 3): the index's two writes weigh most here.
+  With `instance_events`, also the Container Instance State Change that ECS sends when a
+  task is placed on or leaves an instance (its resources change; ECS developer guide,
+  "Amazon ECS container instance state change events"), each instance's versions in the
+  order of those changes, delivered with the same jitter and repeats.
 - hostile: the same tasks as the first, every delivery repeated with probability one
   half, and the whole stream shuffled.
 """
@@ -19,7 +23,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from tests.events import LIFECYCLE, task_event
+from tests.events import LIFECYCLE, container_instance_event, task_event
 
 ACCOUNTS = ("111122223333", "444455556666")
 REGIONS = ("us-west-2", "eu-west-1")
@@ -78,22 +82,105 @@ def task_life(
     return life
 
 
+# The capabilities the ECS developer guide's example container instance event lists
+# ("Amazon ECS events", container instance state change events); real instances list more.
+DOCUMENTED_CAPABILITIES = (
+    "logging-driver.syslog",
+    "task-iam-role-network-host",
+    "logging-driver.awslogs",
+    "logging-driver.json-file",
+    "docker-remote-api.1.17",
+    "privileged-container",
+    "docker-remote-api.1.18",
+    "docker-remote-api.1.19",
+    "ecr-auth",
+    "docker-remote-api.1.20",
+    "docker-remote-api.1.21",
+    "docker-remote-api.1.22",
+    "docker-remote-api.1.23",
+    "task-iam-role",
+)
+PORTS = ["22", "2376", "2375", "51678", "51679"]
+
+
+def _resources(cpu: int, memory: int) -> list[dict[str, Any]]:
+    return [
+        {"name": "CPU", "type": "INTEGER", "integerValue": cpu},
+        {"name": "MEMORY", "type": "INTEGER", "integerValue": memory},
+        {"name": "PORTS", "type": "STRINGSET", "stringSetValue": PORTS},
+        {"name": "PORTS_UDP", "type": "STRINGSET", "stringSetValue": []},
+    ]
+
+
+def instance_event(task: dict[str, Any], version: int, running: int) -> dict[str, Any]:
+    """The state change of the container instance `task` runs on, now running `running`
+    tasks, in the shape of the developer guide's example."""
+    event = container_instance_event(version)
+    event["account"], event["region"] = task["account"], task["region"]
+    arn = task["detail"]["containerInstanceArn"]
+    event["resources"] = [arn]
+    event["detail"] = {
+        "agentConnected": True,
+        "attributes": [
+            {"name": f"com.amazonaws.ecs.capability.{name}"} for name in DOCUMENTED_CAPABILITIES
+        ],
+        "clusterArn": task["detail"]["clusterArn"],
+        "containerInstanceArn": arn,
+        "ec2InstanceId": f"i-{arn[-17:]}",
+        "registeredResources": _resources(2048, 3767),
+        "remainingResources": _resources(2048 - 256 * running, 3767 - 512 * running),
+        "runningTasksCount": running,
+        "pendingTasksCount": 0,
+        "status": "ACTIVE",
+        "version": version,
+        "versionInfo": {
+            "agentHash": "aebcbca",
+            "agentVersion": "1.13.0",
+            "dockerVersion": "DockerVersion: 1.11.2",
+        },
+        "updatedAt": "2026-11-20T03:15:09.991Z",
+    }
+    return event
+
+
 def production_stream(
-    tasks: int, seed: int, sidecar: bool = False, bridge: bool = False
+    tasks: int,
+    seed: int,
+    sidecar: bool = False,
+    bridge: bool = False,
+    instance_events: bool = False,
 ) -> list[dict[str, Any]]:
     rng = random.Random(seed)
     timed: list[tuple[float, dict[str, Any]]] = []
+    # (moment, +1 placed or -1 left, the task's state): what changes an instance's resources
+    placements: list[tuple[float, int, dict[str, Any]]] = []
+
+    def deliver(moment: float, event: dict[str, Any]) -> None:
+        timed.append((moment, event))
+        if rng.random() < 0.05:  # delivered again, a little later
+            timed.append((moment + rng.random() * 3, event))
+
     for n in range(tasks):
         start = n * 2.0  # a task starts every two seconds; each state about 5 s after the last
         life = task_life(n, rng, sidecar, bridge)
-        moments = [start + 5.0 * k + rng.random() for k in range(len(life))]
+        happened = [start + 5.0 * k + rng.random() for k in range(len(life))]
+        moments = list(happened)
         for k in range(len(life) - 1):
             if rng.random() < 0.1:  # this pair of neighbouring states arrives swapped
                 moments[k], moments[k + 1] = moments[k + 1], moments[k]
         for moment, event in zip(moments, life, strict=True):
-            timed.append((moment, event))
-            if rng.random() < 0.05:  # delivered again, a little later
-                timed.append((moment + rng.random() * 3, event))
+            deliver(moment, event)
+        if instance_events and "containerInstanceArn" in life[0]["detail"]:
+            placements.append((happened[0], 1, life[0]))
+            placements.append((happened[-1], -1, life[-1]))
+    versions: dict[str, int] = {}
+    running: dict[str, int] = {}
+    for moment, change, task in sorted(placements, key=lambda placement: placement[0]):
+        instance = task["detail"]["containerInstanceArn"]
+        versions[instance] = versions.get(instance, 0) + 1
+        running[instance] = running.get(instance, 0) + change
+        event = instance_event(task, versions[instance], running[instance])
+        deliver(moment + rng.random(), event)
     timed.sort(key=lambda pair: pair[0])
     return [event for _, event in timed]
 
@@ -110,6 +197,8 @@ def final_versions(stream: list[dict[str, Any]]) -> dict[str, int]:
     """The state every task must end in: its highest version delivered."""
     final: dict[str, int] = {}
     for event in stream:
+        if event["detail-type"] != "ECS Task State Change":
+            continue
         arn, version = event["detail"]["taskArn"], event["detail"]["version"]
         final[arn] = max(final.get(arn, 0), version)
     return final

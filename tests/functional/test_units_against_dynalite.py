@@ -30,7 +30,7 @@ from benchmarks.baseline import sample_item
 from benchmarks.stream import production_stream
 from benchmarks.units import read_units, write_units
 from ecs_events.events import parse_event
-from ecs_events.state import WRITE_UNIT_BYTES, item_size, task_record
+from ecs_events.state import WRITE_UNIT_BYTES, container_instance_record, item_size, task_record
 from tools.emulator import DYNALITE_CLI, Dynalite
 
 TABLE = "billing-check"
@@ -136,16 +136,23 @@ def test_a_number_item_size_may_count_high_never_crosses_a_kb_it_did_not_predict
 def test_the_records_and_the_samples_items_of_documented_events_cost_what_units_py_says(
     dynamodb: Any,
 ) -> None:
-    """Every delivery of the benchmark's streams: the record this module stores and the
-    `detail` the sample stores, each written and read back."""
+    """Every delivery of the benchmark's streams, task and container-instance events: the
+    record this module stores and the `detail` the sample stores, each written and read
+    back."""
     events = [
         *production_stream(6, seed=3),
         *production_stream(6, seed=3, sidecar=True),
-        *production_stream(6, seed=3, bridge=True),
+        *production_stream(6, seed=3, bridge=True, instance_events=True),
     ]
     sizes: Counter[int] = Counter()
     for event in events:
-        for item in (task_record(parse_event(event), 30), sample_item(event)):
+        parsed = parse_event(event)
+        record = (
+            task_record(parsed, 30)
+            if event["detail-type"] == "ECS Task State Change"
+            else container_instance_record(parsed, 30)
+        )
+        for item in (record, sample_item(event)):
             billed, size = billed_write(dynamodb, item)
             assert billed == write_units(size)
             billed, size = billed_read(dynamodb, item)

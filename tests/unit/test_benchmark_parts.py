@@ -89,3 +89,45 @@ def test_bridge_mode_lives_are_three_states_on_container_instances_without_an_en
         assert all("networkInterfaces" not in c for c in detail["containers"])
     assert len(lives) == 20
     assert all(states == {"PENDING", "RUNNING", "STOPPED"} for states in lives.values())
+
+
+def test_each_placement_and_departure_changes_its_instance_once_in_version_order() -> None:
+    stream = production_stream(TASKS, seed=7, bridge=True, instance_events=True)
+    tasks = [e for e in stream if e["detail-type"] == "ECS Task State Change"]
+    instances = [e for e in stream if e["detail-type"] == "ECS Container Instance State Change"]
+    assert (
+        len({(e["detail"]["containerInstanceArn"], e["detail"]["version"]) for e in instances})
+        == 2 * TASKS
+    )
+    versions: dict[str, list[int]] = {}
+    for event in instances:
+        detail = event["detail"]
+        assert event["resources"] == [detail["containerInstanceArn"]]
+        instance_cluster = detail["containerInstanceArn"].rsplit("/", 1)[0]
+        assert detail["clusterArn"] == instance_cluster.replace("container-instance/", "cluster/")
+        versions.setdefault(detail["containerInstanceArn"], []).append(detail["version"])
+    for delivered in versions.values():
+        assert sorted(set(delivered)) == list(range(1, max(delivered) + 1))
+    # the tasks are the bridge stream's own, deliveries and all
+    bridge = production_stream(TASKS, seed=7, bridge=True)
+    key = lambda e: (e["detail"]["taskArn"], e["detail"]["version"])  # noqa: E731
+    assert [key(e) for e in tasks] == [key(e) for e in bridge]
+
+
+def test_the_sample_keeps_instances_in_a_table_of_their_own() -> None:
+    import boto3
+    from moto import mock_aws
+
+    from benchmarks.baseline import TABLES, ReadThenWrite
+    from benchmarks.side_by_side import fresh_tables
+
+    event = production_stream(2, seed=7, bridge=True, instance_events=True)
+    instance = next(e for e in event if e["detail-type"] != "ECS Task State Change")
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="us-west-2")
+        fresh_tables(client, indexes=False)
+        assert ReadThenWrite(client).process_event(instance) == "applied"
+        stored = client.scan(TableName=TABLES["ECS Container Instance State Change"])["Items"]
+    assert [item["containerInstanceArn"]["S"] for item in stored] == [
+        instance["detail"]["containerInstanceArn"]
+    ]
