@@ -23,7 +23,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from tests.events import LIFECYCLE, container_instance_event, task_event
+from tests.events import LIFECYCLE, envelope, task_event
 
 ACCOUNTS = ("111122223333", "444455556666")
 REGIONS = ("us-west-2", "eu-west-1")
@@ -115,11 +115,8 @@ def _resources(cpu: int, memory: int) -> list[dict[str, Any]]:
 def instance_event(task: dict[str, Any], version: int, running: int) -> dict[str, Any]:
     """The state change of the container instance `task` runs on, now running `running`
     tasks, in the shape of the developer guide's example."""
-    event = container_instance_event(version)
-    event["account"], event["region"] = task["account"], task["region"]
     arn = task["detail"]["containerInstanceArn"]
-    event["resources"] = [arn]
-    event["detail"] = {
+    detail = {
         "agentConnected": True,
         "attributes": [
             {"name": f"com.amazonaws.ecs.capability.{name}"} for name in DOCUMENTED_CAPABILITIES
@@ -140,6 +137,8 @@ def instance_event(task: dict[str, Any], version: int, running: int) -> dict[str
         },
         "updatedAt": "2026-11-20T03:15:09.991Z",
     }
+    event = envelope("ECS Container Instance State Change", detail, [arn])
+    event["account"], event["region"] = task["account"], task["region"]
     return event
 
 
