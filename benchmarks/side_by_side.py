@@ -32,7 +32,6 @@ import re
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -63,6 +62,7 @@ from tests.tables import (
     TASK_TABLE,
     create_state_tables,
 )
+from tests.threads import run_concurrently
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_TABLE = TABLES["ECS Task State Change"]
@@ -197,28 +197,18 @@ def concurrent(
     batches: queue.Queue[list[dict[str, Any]]] = queue.Queue()
     for start in range(0, len(stream), batch):
         batches.put(stream[start : start + batch])
-    errors: list[BaseException] = []
 
     def work() -> None:
         process = worker_for(config, client())
-        try:
-            while True:
-                try:
-                    events = batches.get_nowait()
-                except queue.Empty:
-                    return
-                for event in events:
-                    process(event)
-        except BaseException as error:  # reported below
-            errors.append(error)
+        while True:
+            try:
+                events = batches.get_nowait()
+            except queue.Empty:
+                return
+            for event in events:
+                process(event)
 
-    threads = [threading.Thread(target=work) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
-    if errors:
-        raise errors[0]
+    run_concurrently(work, [()] * workers, timeout=300)
     table = SAMPLE_TABLE if config == "baseline" else TASK_TABLE
     stored: dict[str, int] = {}
     pages = client().get_paginator("scan").paginate(TableName=table)

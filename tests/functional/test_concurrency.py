@@ -20,6 +20,7 @@ from botocore.config import Config
 
 from ecs_events.state import TASK_KEY, write_if_newer
 from tests.tables import TASK_TABLE, create_state_tables
+from tests.threads import run_concurrently
 from tools.emulator import LocalEmulator
 
 THREADS = 8
@@ -52,22 +53,13 @@ def tables(endpoint: str) -> str:
 def run_in_threads(work: Any, versions: list[int]) -> None:
     shares = [versions[n::THREADS] for n in range(THREADS)]
     start = threading.Barrier(THREADS)
-    errors: list[BaseException] = []
 
     def worker(share: list[int]) -> None:
         start.wait()
-        try:
-            for version in share:
-                work(version)
-        except BaseException as error:  # surfaced below
-            errors.append(error)
+        for version in share:
+            work(version)
 
-    threads = [threading.Thread(target=worker, args=(s,)) for s in shares]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not errors, errors
+    run_concurrently(worker, [(share,) for share in shares], timeout=60)
 
 
 def stored_version(url: str, task_arn: str) -> int:
@@ -112,9 +104,5 @@ def test_read_then_write_of_the_aws_sample_loses_the_newest_state(tables: str) -
         if version == 2:
             newest_written.set()
 
-    threads = [threading.Thread(target=sample_algorithm, args=(v,)) for v in (1, 2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    run_concurrently(sample_algorithm, [(1,), (2,)], timeout=30)
     assert stored_version(tables, task_arn) == 1  # version 2 was delivered, version 1 is kept

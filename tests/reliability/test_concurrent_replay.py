@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 import random
-import threading
 from typing import Any
 
 from ecs_events.config import Settings
 from ecs_events.handler import Processor
 from tests.functional.test_concurrency import client, endpoint
 from tests.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE, create_state_tables
+from tests.threads import run_concurrently
 
 from .harness import BATCH, stored_versions, task_stream, tasks_for
 
@@ -26,26 +26,18 @@ def test_concurrent_handlers_end_at_the_ground_truth(endpoint: str) -> None:
     stream = task_stream(tasks_for(EVENTS, 0.3), 0.3, random.Random(5))
     shares = [stream.events[n::WORKERS] for n in range(WORKERS)]
     failures: list[Any] = []
-    errors: list[BaseException] = []
     settings = Settings(TASK_TABLE, CONTAINER_INSTANCE_TABLE, 30)
 
     def worker(events: list[dict[str, Any]]) -> None:
-        try:
-            processor = Processor(settings, client(endpoint), metrics_out=lambda _: None)
-            for start in range(0, len(events), BATCH):
-                records = [
-                    {"messageId": f"{start}-{i}", "body": json.dumps(e)}
-                    for i, e in enumerate(events[start : start + BATCH])
-                ]
-                failures.extend(processor.process_batch(records)["batchItemFailures"])
-        except BaseException as error:  # surfaced below
-            errors.append(error)
+        processor = Processor(settings, client(endpoint), metrics_out=lambda _: None)
+        for start in range(0, len(events), BATCH):
+            records = [
+                {"messageId": f"{start}-{i}", "body": json.dumps(e)}
+                for i, e in enumerate(events[start : start + BATCH])
+            ]
+            failures.extend(processor.process_batch(records)["batchItemFailures"])
 
-    threads = [threading.Thread(target=worker, args=(share,)) for share in shares]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
-    assert not errors and not failures
+    run_concurrently(worker, [(share,) for share in shares], timeout=300)
+    assert not failures
     stored = stored_versions(client(endpoint))
     assert stored == stream.final_versions
