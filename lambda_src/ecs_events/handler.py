@@ -9,6 +9,7 @@ Each batch also writes one embedded-metric-format line counting its outcomes.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sys
@@ -115,7 +116,7 @@ class Processor:
                 return FAILED, message_id
             return self.process_event(body, messageId=message_id).name, message_id
         except Exception as error:  # the last guard of the batch: fail this record alone
-            with _quiet():
+            with contextlib.suppress(Exception):  # logging must not fail an event
                 log_event(FAILED, messageId=message_id, reason=_reason(error))
             return FAILED, message_id
 
@@ -133,12 +134,12 @@ class Processor:
             outcome = Result(FAILED, {"reason": f"malformed event: {_short(error)}"})
         except Exception as error:  # a throttled write, a bug: fail this event, not the batch
             outcome = Result(FAILED, {"reason": _reason(error)})
-        with _quiet():
+        with contextlib.suppress(Exception):  # logging must not fail an event
             log_event(outcome.name, **fields, **outcome.fields)
         return outcome
 
     def _write_metrics(self, counts: dict[str, int]) -> None:
-        with _quiet():
+        with contextlib.suppress(Exception):  # nor metrics
             self.metrics_out(outcome_metrics(counts, self.settings, time.time()))
 
     # --- routing ----------------------------------------------------------------------
@@ -221,16 +222,6 @@ def _loggable(value: object) -> object:
     if value is None or (isinstance(value, str) and len(value) <= 200):
         return value
     return f"<{type(value).__name__}>"
-
-
-class _quiet:
-    """Swallow what logging or metrics might raise: they must not fail an event."""
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: object, error: object, trace: object) -> bool:
-        return isinstance(error, Exception)
 
 
 def outcome_metrics(counts: dict[str, int], settings: Settings, now: float) -> str:
