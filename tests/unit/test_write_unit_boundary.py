@@ -86,7 +86,9 @@ def test_a_two_kb_record_is_held_under_two_kb_the_same_way() -> None:
     assert units(kept) == 2 and "eventTime" not in kept and kept["trimmed"] is True
 
 
-_NAMES = st.sampled_from([*OPTIONAL, "stoppedReason", "group", "trimmed", "image"])
+# Not "trimmed": the record builder owns that flag, and a generated list under that name
+# would shrink when the check below sets it to True, a saving no shedding could make.
+_NAMES = st.sampled_from([*OPTIONAL, "stoppedReason", "group", "image"])
 _VALUES = st.one_of(
     st.text(max_size=1500), st.integers(0, 10**20), st.booleans(), st.lists(st.text(), max_size=5)
 )
