@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ecs_events_cli import aws, history, main, render
+from ecs_events_cli import aws, history, main, names, render
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -112,12 +112,74 @@ ENV = {"TASK_TABLE_NAME": "t", "CONTAINER_INSTANCE_TABLE_NAME": "c"}
         (["tasks", "--limit", "0"], "--limit must be 1 or more"),
         (["tasks", "--since", "soon"], "cannot read 'soon' as a time"),
         (["backfill", "--cluster", "x", "--page-size", "101"], "--page-size must be between"),
+        (
+            ["backfill", "--cluster", "x", "--role-name", "r", "--account", "12x"],
+            "--account 12x is not an account ID: give its 12 digits",
+        ),
+        (
+            ["backfill", "--cluster", "x", "--role-name", "r", "--account", "1111222233334"],
+            "--account 1111222233334 is not an account ID",
+        ),
+        (
+            ["backfill", "--cluster", "x", "--role-name", "read role", "--account", "1" * 12],
+            "--role-name read role is not an IAM role name",
+        ),
+        (
+            ["backfill", "--cluster", "x", "--role-name", "r" * 65, "--account", "1" * 12],
+            "is not an IAM role name",
+        ),
+        (["backfill", "--cluster", "x", "--role-name", "r"], "give --account"),
+        (
+            ["backfill", "--cluster", "x", "--role-arn", "arn:aws:iam::12x:role/r"],
+            "--role-arn arn:aws:iam::12x:role/r is not an IAM role ARN",
+        ),
+        (
+            ["backfill", "--cluster", "x", "--role-arn", "arn:aws:iam::111122223333:user/r"],
+            "is not an IAM role ARN",
+        ),
+        (["backfill", "--cluster", "prod cluster"], "--cluster prod cluster is not a cluster name"),
+        (
+            ["backfill", "--cluster", "arn:aws:ecs:eu-west-1:111122223333:cluster/a.b"],
+            "is not a cluster name",
+        ),
+        (["backfill", "--cluster", "c" * 256], "is not a cluster name"),
     ],
 )
 def test_bad_arguments_are_one_line_and_exit_2_before_any_aws_call(capsys, argv, message) -> None:
     assert main.main(argv, env=ENV) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("check", "value", "kept"),
+    [
+        (names.account_id, "111122223333", "111122223333"),
+        (names.role_name, "ecs-events-read", "ecs-events-read"),
+        (names.role_name, "team/ops/Read+Role=1,a.b@c_d-e", "team/ops/Read+Role=1,a.b@c_d-e"),
+        (names.role_name, "r" * 64, "r" * 64),
+        (
+            names.role_arn,
+            "arn:aws:iam::111122223333:role/read",
+            "arn:aws:iam::111122223333:role/read",
+        ),
+        (
+            names.role_arn,
+            "arn:aws-us-gov:iam::111122223333:role/a/b",
+            "arn:aws-us-gov:iam::111122223333:role/a/b",
+        ),
+        (
+            names.role_arn,
+            "arn:aws-eusc:iam::111122223333:role/read",
+            "arn:aws-eusc:iam::111122223333:role/read",
+        ),
+        (names.checked_cluster_name, "Prod_batch-2", "Prod_batch-2"),
+        (names.checked_cluster_name, "c" * 255, "c" * 255),
+        (names.checked_cluster_name, "arn:aws:ecs:eu-west-1:111122223333:cluster/prod", "prod"),
+    ],
+)
+def test_backfill_arguments_of_every_documented_shape_are_accepted(check, value, kept) -> None:
+    assert check(value) == kept
 
 
 def test_task_json_and_table_share_the_renderers_for_a_bare_record() -> None:
