@@ -7,10 +7,12 @@ import io
 import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from ecs_events_cli import aws, history, main, names, render
+from ecs_events_cli.commands import redrive
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -339,3 +341,34 @@ def test_a_listing_across_accounts_and_regions_names_both() -> None:
 def test_a_listing_of_one_account_and_region_keeps_its_columns() -> None:
     text = render.render_tasks([_task("111122223333", "eu-west-1", n) for n in ("a1", "a2")])
     assert "ACCOUNT" not in text.splitlines()[0]
+
+
+def redrive_entry(number: int, body_bytes: int, attribute: str = "") -> dict[str, Any]:
+    entry: dict[str, Any] = {"Id": str(number), "MessageBody": "x" * body_bytes}
+    if attribute:
+        entry["MessageAttributes"] = {"trace": {"DataType": "String", "StringValue": attribute}}
+    return entry
+
+
+def test_redrive_batches_fill_up_to_sqs_batch_limit_exactly() -> None:
+    # Two bodies of half the limit each: one batch of exactly 1,048,576 bytes.
+    entries = [redrive_entry(0, 524_288), redrive_entry(1, 524_288)]
+    assert [len(chunk) for chunk in redrive.chunks(entries)] == [2]
+
+
+def test_redrive_batches_count_attribute_names_types_and_values() -> None:
+    # "trace" + "String" + "ab" is 13 bytes: with them the two no longer fit one batch.
+    entries = [redrive_entry(0, 524_288), redrive_entry(1, 524_288 - 12, attribute="ab")]
+    assert redrive.size(entries[1]) == 524_289
+    assert [[e["Id"] for e in chunk] for chunk in redrive.chunks(entries)] == [["0"], ["1"]]
+
+
+def test_redrive_batches_count_bytes_not_characters() -> None:
+    entries = [redrive_entry(0, 524_288), {"Id": "1", "MessageBody": "é" * 262_145}]
+    assert [len(chunk) for chunk in redrive.chunks(entries)] == [1, 1]
+
+
+def test_redrive_batches_hold_at_most_ten_entries_in_order() -> None:
+    entries = [redrive_entry(n, 10) for n in range(12)]
+    chunks = [[e["Id"] for e in chunk] for chunk in redrive.chunks(entries)]
+    assert chunks == [[str(n) for n in range(10)], ["10", "11"]]
