@@ -736,3 +736,25 @@ RECEIVE = {
 
 def sent_entry(entry_id: str) -> dict[str, str]:
     return {"Id": entry_id, "MessageId": f"new-{entry_id}", "MD5OfMessageBody": "0" * 32}
+
+
+def test_an_error_after_a_refused_delete_still_counts_it(stubbed_sqs, capsys) -> None:
+    stubbed_sqs.add_response("receive_message", received(0), {"QueueUrl": DLQ_URL, **RECEIVE})
+    stubbed_sqs.add_response(
+        "send_message_batch",
+        {"Successful": [sent_entry("0")], "Failed": []},
+        {"QueueUrl": QUEUE_URL, "Entries": ANY},
+    )
+    stubbed_sqs.add_response(
+        "delete_message_batch",
+        {"Successful": [], "Failed": [refusal("0", "InternalError", "try later")]},
+        {"QueueUrl": DLQ_URL, "Entries": ANY},
+    )
+    stubbed_sqs.add_client_error("receive_message", "InternalError", "try later")
+    code, _, err = run_stubbed(capsys)
+    assert code == 3 and err.count("\n") == 1
+    assert err.startswith(
+        f"ecs-events: error: moved 0 messages from {DLQ_URL} to {QUEUE_URL} (1 sent but not "
+        "deleted (they return"
+    )
+    assert err.endswith(", then: ReceiveMessage failed (InternalError): try later\n")

@@ -120,8 +120,11 @@ def run(args: argparse.Namespace, env: dict[str, str]) -> int:
         explained = explain(error, args.target)
         if explained is None or not report.handled:
             raise
+        left = report.left_behind()
         raise CliError(
-            f"{moved_line(report, source, destination)}, then: {explained}", explained.status
+            f"{moved_line(report, source, destination)}{f' ({left})' if left else ''}, "
+            f"then: {explained}",
+            explained.status,
         ) from None
     if report.in_flight:
         # Look again: some of those may have come back and been moved by this run.
