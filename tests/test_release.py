@@ -4,20 +4,37 @@ from __future__ import annotations
 
 import re
 import tomllib
+import zipfile
 from pathlib import Path
 
+from ecs_events import __version__ as VERSION
+
 ROOT = Path(__file__).resolve().parents[1]
-PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
+PROJECT = PYPROJECT["project"]
+
+
+def test_pyproject_reads_the_version_from_the_package() -> None:
+    assert "version" not in PROJECT and "version" in PROJECT["dynamic"]
+    assert PYPROJECT["tool"]["setuptools"]["dynamic"]["version"] == {
+        "attr": "ecs_events.__version__"
+    }
+
+
+def test_the_committed_zip_carries_this_version() -> None:
+    with zipfile.ZipFile(ROOT / "dist" / "ecs_events.zip") as archive:
+        init = archive.read("ecs_events/__init__.py").decode()
+    assert re.findall(r'^__version__ = "([^"]+)"', init, re.MULTILINE) == [VERSION]
 
 
 def test_the_changelog_opens_with_this_version() -> None:
     headings = re.findall(r"^## (\S+)", (ROOT / "CHANGELOG.md").read_text(), re.MULTILINE)
-    assert headings[0] == PROJECT["version"]
+    assert headings[0] == VERSION
 
 
 def test_readme_source_addresses_name_this_version() -> None:
     refs = set(re.findall(r"\?ref=v([0-9][^\"\s]*)", (ROOT / "README.md").read_text()))
-    assert refs == {PROJECT["version"]}
+    assert refs == {VERSION}
 
 
 def test_the_license_file_is_the_license_pyproject_declares() -> None:
