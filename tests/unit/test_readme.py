@@ -44,3 +44,13 @@ def test_an_object_type_is_summarised_by_its_top_level_attributes_only() -> None
         " optional(bool, true) }), {}) exit_codes = optional(list(number), [1]) })"
     )
     assert _short(kind) == "object({ enabled, triggers, exit_codes })"
+
+
+def test_a_heredoc_description_is_read_as_its_text(tmp_path) -> None:
+    tf = tmp_path / "variables.tf"
+    tf.write_text(
+        'variable "job" {\n  description = <<-EOT\n    The job, in\n    two lines.\n  EOT\n'
+        "  type = string\n}\n"
+    )
+    (block,) = read_blocks(tf)
+    assert block.description == "The job, in two lines."
