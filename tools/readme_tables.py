@@ -61,6 +61,30 @@ def _heredoc_after(body: str, attribute: str) -> str | None:
     return " ".join(match.group(2).split())
 
 
+def _without_comments(body: str) -> str:
+    """The block body with `#` and `//` comments removed (outside strings and heredocs), so
+    a comment on an `optional()` line never reaches the Type or Default columns."""
+    lines, heredoc_end = [], None
+    for line in body.split("\n"):
+        if heredoc_end is not None:
+            lines.append(line)
+            if line.strip() == heredoc_end:
+                heredoc_end = None
+            continue
+        quoted, cut = False, len(line)
+        for index, char in enumerate(line):
+            if char == '"' and (index == 0 or line[index - 1] != "\\"):
+                quoted = not quoted
+            elif not quoted and (char == "#" or line.startswith("//", index)):
+                cut = index
+                break
+        kept = line[:cut].rstrip()
+        opened = re.search(r"<<-?(\w+)$", kept)
+        heredoc_end = opened.group(1) if opened else None
+        lines.append(kept)
+    return "\n".join(lines)
+
+
 def _body(text: str, start: int) -> str:
     depth = 0
     for index in range(start, len(text)):
@@ -77,10 +101,8 @@ def read_blocks(path: Path) -> list[Block]:
     text = path.read_text()
     blocks = []
     for match in _BLOCK.finditer(text):
-        body = _body(text, match.end() - 1)
-        description = _heredoc_after(body, "description") or _expression_after(
-            body, "description"
-        )
+        body = _without_comments(_body(text, match.end() - 1))
+        description = _heredoc_after(body, "description") or _expression_after(body, "description")
         description = description or ""
         blocks.append(
             Block(
