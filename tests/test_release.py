@@ -42,3 +42,20 @@ def test_the_license_file_is_the_license_pyproject_declares() -> None:
     text = (ROOT / "LICENSE").read_text()
     assert "Apache License" in text and "Version 2.0, January 2004" in text
     assert "END OF TERMS AND CONDITIONS" in text
+
+
+def test_every_terraform_floor_is_the_one_the_tests_need() -> None:
+    # mock_provider in tests/*.tftest.hcl is new in Terraform 1.7; a lower floor would promise
+    # versions on which `make test` cannot run.
+    floors = {
+        str(path.relative_to(ROOT)): re.findall(
+            r'required_version\s*=\s*"([^"]+)"', path.read_text()
+        )
+        for path in [
+            ROOT / "versions.tf",
+            *ROOT.glob("modules/*/versions.tf"),
+            *ROOT.glob("examples/*/versions.tf"),
+        ]
+    }
+    assert {name: found for name, found in floors.items() if found != [">= 1.7.0"]} == {}
+    assert "1.7 or newer" in (ROOT / ".ci" / "run").read_text()
