@@ -152,3 +152,14 @@ def test_every_submodule_the_pages_and_examples_call_is_a_user_module() -> None:
     for example in ROOT.glob("examples/*/*.tf"):
         called |= set(re.findall(r'source\s*=\s*"\.\./\.\./modules/(\w+)"', example.read_text()))
     assert called <= set(USER_MODULES)
+
+
+def test_every_saved_query_is_named_where_the_pages_list_them() -> None:
+    names = re.findall(
+        r'name\s*=\s*"\$\{var\.name\}/([a-z-]+)"',
+        (ROOT / "modules" / "history" / "queries.tf").read_text(),
+    )
+    assert names
+    for page in (ROOT / "docs" / "cli.md", ROOT / "docs" / "operations.md"):
+        text = page.read_text()
+        assert [name for name in names if f"<name>/{name}" not in text] == [], _page_id(page)
