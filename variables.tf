@@ -6,8 +6,8 @@ variable "name" {
   type        = string
   default     = "ecs-events"
 
-  # The longest names derived from it, against AWS's limits (the README's "Names and
-  # limits" table lists them all): the reconciler schedule's role
+  # The longest names derived from it, against AWS's limits (the "Names and
+  # limits" table of docs/operations.md lists them all): the reconciler schedule's role
   # <name>-reconciler-sch-<region> (IAM role name, 64; regions have up to 15 characters)
   # and the rule <name>-service-actions (EventBridge rule name, 64).
   validation {
