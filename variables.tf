@@ -213,13 +213,19 @@ variable "alerts" {
 }
 
 variable "history" {
-  description = "Event log: every ECS event of the selected clusters in the CloudWatch Logs group /aws/events/<name>, straight from EventBridge (no Lambda), with saved Logs Insights queries. retention_days null keeps events for log_retention_days. EventBridge writes to CloudWatch Logs through an account-level Logs resource policy, of which a region holds at most 10 (shared with Route 53, OpenSearch and others): create_log_resource_policy = true creates one that admits EventBridge to every /aws/events/ log group of the region, which other deployments in the region (and the EventBridge console's own rules) reuse; set it to false in every other deployment of the region, or when the account already has such a policy."
+  description = "Event log: every ECS event of the selected clusters in the CloudWatch Logs group /aws/events/<name>, straight from EventBridge (no Lambda), with saved Logs Insights queries. retention_days null keeps events for log_retention_days. EventBridge writes to CloudWatch Logs through an account-level Logs resource policy, of which a region holds at most 10 (shared with Route 53, OpenSearch and others): create_log_resource_policy = true creates one that admits EventBridge to every /aws/events/ log group of the region, which other deployments in the region (and the EventBridge console's own rules) reuse; set it to false in every other deployment of the region, or when the account already has such a policy. log_class = \"INFREQUENT_ACCESS\" halves the event log's ingestion price (the largest item of the cost per event; `python -m benchmarks.cost`) and keeps every saved query working, but a group's class cannot change in place: changing it on a deployed event log replaces the group and deletes the events it holds."
   type = object({
     enabled                    = optional(bool, true)
     retention_days             = optional(number)
     create_log_resource_policy = optional(bool, true)
+    log_class                  = optional(string, "STANDARD")
   })
   default = {}
+
+  validation {
+    condition     = contains(["STANDARD", "INFREQUENT_ACCESS"], var.history.log_class)
+    error_message = "history.log_class must be STANDARD or INFREQUENT_ACCESS (half the ingestion price; changing it on a deployed event log replaces the group and deletes its events)."
+  }
 
   validation {
     condition     = var.history.enabled || var.history.retention_days == null

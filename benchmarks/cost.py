@@ -290,6 +290,30 @@ def plan_example(example: str, variables: dict[str, Any] | None = None) -> dict[
         return workspace.plan(variables)
 
 
+# The cheapest configuration that still mirrors state and alerts: no query index (the CLI's
+# `tasks` scans), no event log, no self-monitoring alarms or dashboard (the dead-letter
+# alarms stay: they belong to their queues), the handler logging failures only.
+LEAN_INPUTS: dict[str, Any] = {
+    "alerts": {"enabled": True},
+    "tables": {"query_indexes": False},
+    "history": {"enabled": False},
+    "monitoring": {"enabled": False},
+    "handler": {"log_level": "WARN"},
+}
+
+
+def plan_root(variables: dict[str, Any]) -> dict[str, Any]:
+    """The offline plan of the root module with these inputs (a tfvars file: they are
+    objects), as tests/terraform/conftest.py's plan_root makes it."""
+    from tools.terraform import copy_sources, offline_workspace
+
+    with tempfile.TemporaryDirectory() as scratch:
+        sources = copy_sources(Path(scratch))
+        workspace = offline_workspace(sources)
+        (sources / "test.auto.tfvars.json").write_text(json.dumps(variables))
+        return workspace.plan()
+
+
 # --- measuring ------------------------------------------------------------------------------
 
 LAMBDA_JSON_KEYS = {
@@ -329,8 +353,12 @@ def captured_log(level: str) -> Iterator[io.StringIO]:
 
 @dataclass(frozen=True)
 class HandlerRun:
-    log_bytes: int  # log lines and embedded-metric lines, the whole stream
+    event_line_bytes: int  # the log lines of the whole stream (one per event at INFO)
+    metric_line_bytes: float  # one embedded-metric line, written per batch
     seconds_per_batch: dict[int, float]  # median seconds per batch, by batch size
+
+    def log_bytes(self, invocations: float) -> float:
+        return self.event_line_bytes + self.metric_line_bytes * invocations
 
 
 def replay_handler(stream: list[dict[str, Any]], level: str, sizes: tuple[int, ...]) -> HandlerRun:
@@ -347,7 +375,7 @@ def replay_handler(stream: list[dict[str, Any]], level: str, sizes: tuple[int, .
     from tests.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE, create_state_tables
 
     settings = Settings(TASK_TABLE, CONTAINER_INSTANCE_TABLE, 90)
-    log_bytes = 0
+    line_bytes, metric_bytes = 0, 0.0
     timings: dict[int, float] = {}
     for n, size in enumerate(sizes):
         lines: list[str] = []
@@ -363,8 +391,9 @@ def replay_handler(stream: list[dict[str, Any]], level: str, sizes: tuple[int, .
                 times.append(time.perf_counter() - began)
         timings[size] = statistics.median(times)
         if n == 0:
-            log_bytes = len(out.getvalue().encode()) + sum(len(line) + 1 for line in lines)
-    return HandlerRun(log_bytes, timings)
+            line_bytes = len(out.getvalue().encode())
+            metric_bytes = sum(len(line.encode()) + 1 for line in lines) / len(lines)
+    return HandlerRun(line_bytes, metric_bytes, timings)
 
 
 def sample_log_lines(event: dict[str, Any], outcome: str) -> list[str]:
@@ -475,10 +504,13 @@ def run(args: argparse.Namespace) -> None:
             "basic": plan_example("basic"),
             "complete": plan_example("complete"),
             "fleet": plan_example("fleet"),
+            "lean": plan_root(LEAN_INPUTS),
         }
     memory, arm64 = handler_function(plans["basic"]) if plans else (256, True)
 
-    print(f"Machine: {machine()}; date {datetime.date.today().isoformat()} (prices read {PRICES_READ}, us-east-1 on demand)")
+    print(
+        f"Machine: {machine()}; date {datetime.date.today().isoformat()} (prices read {PRICES_READ}, us-east-1 on demand)"
+    )
     streams = {
         "production-like": production_stream(args.tasks, args.seed),
         "sidecar": production_stream(args.tasks, args.seed, sidecar=True),
@@ -512,9 +544,10 @@ def run(args: argparse.Namespace) -> None:
             invocations = invocations_per_1000(rate, batch_size, window, args.seed) / 1000 * events
             mean_batch = events / invocations
             rows = {}
-            for config, run_key, units_key, infrequent in (
-                ("default", "default_run", "default", False),
-                ("lean", "lean_run", "no index", True),
+            for config, run_key, units_key, history, infrequent in (
+                ("default", "default_run", "default", True, False),
+                ("default, event log in Infrequent Access", "default_run", "default", True, True),
+                ("lean", "lean_run", "no index", False, False),
             ):
                 handler_run: HandlerRun = info[run_key]
                 rows[config] = Traffic(
@@ -524,8 +557,8 @@ def run(args: argparse.Namespace) -> None:
                     memory_mb=memory,
                     arm64=arm64,
                     sqs_requests=events + 2 * invocations,
-                    handler_log_bytes=handler_run.log_bytes,
-                    event_log_bytes=info["event_bytes"] if config == "default" else 0,
+                    handler_log_bytes=handler_run.log_bytes(invocations),
+                    event_log_bytes=info["event_bytes"] if history else 0,
                     event_log_infrequent_access=infrequent,
                     write_units=info["units"][units_key][0] + 2 * info["alerts"],
                     read_units=info["units"][units_key][1],
@@ -560,6 +593,7 @@ def run(args: argparse.Namespace) -> None:
         return
     idles = {
         "basic (default)": count_idle(plans["basic"]),
+        "lean": count_idle(plans["lean"]),
         "complete": count_idle(plans["complete"]),
         "fleet: central": count_idle(plans["fleet"], "module.central"),
         "fleet: one member account-region (modules/forwarder)": count_idle(
@@ -567,7 +601,11 @@ def run(args: argparse.Namespace) -> None:
         ),
     }
     print("\nPer month with no events (from the plans):\n")
-    print("| deployment | alarms | dashboards | KMS keys | SQS pollers | " + " | ".join(idle_per_month(Idle()).keys()) + " | total / month |")
+    print(
+        "| deployment | alarms | dashboards | KMS keys | SQS pollers | "
+        + " | ".join(idle_per_month(Idle()).keys())
+        + " | total / month |"
+    )
     print("|" + "---|" * (6 + len(idle_per_month(Idle()))))
     idle_totals = {}
     for name, idle in idles.items():
@@ -578,7 +616,11 @@ def run(args: argparse.Namespace) -> None:
             + " | ".join(f"{v:.2f}" for v in items.values())
             + f" | **{idle_totals[name]:.2f}** |"
         )
-    print("| AWS's sample | 0 | 0 | 0 | 0 | " + " | ".join("0.00" for _ in idle_per_month(Idle())) + " | **0.00** |")
+    print(
+        "| AWS's sample | 0 | 0 | 0 | 0 | "
+        + " | ".join("0.00" for _ in idle_per_month(Idle()))
+        + " | **0.00** |"
+    )
 
     clusters, families = 2, 2  # the streams' clusters and the families that fail in them
     metrics = metrics_per_month(len(Outcome), clusters, clusters * families)
@@ -589,9 +631,14 @@ def run(args: argparse.Namespace) -> None:
     )
     print("| events / month | default | lean | AWS's sample |")
     print("|---|---|---|---|")
-    lean_idle = idle_totals["basic (default)"] - idles["basic (default)"].dashboards * DASHBOARD_PER_MONTH
+    lean_idle = idle_totals["lean"]
     for scale in SCALES:
-        d = monthly(scale, totals["production-like", scale, "default"], idle_totals["basic (default)"], metrics)
+        d = monthly(
+            scale,
+            totals["production-like", scale, "default"],
+            idle_totals["basic (default)"],
+            metrics,
+        )
         lean = monthly(scale, totals["production-like", scale, "lean"], lean_idle, metrics)
         s = monthly(scale, totals["production-like", scale, "AWS's sample"], 0.0, 0.0)
         print(f"| {scale:,} | {d:.2f} | {lean:.2f} | {s:.2f} |")
@@ -607,8 +654,12 @@ def run(args: argparse.Namespace) -> None:
     fleet = central + FLEET_PLACES * member + rate_total * events / 1e6 + forwarded + metrics
     sample_fleet = FLEET_PLACES * totals["production-like", 1_000_000, "AWS's sample"]
     print(f"| this module: central deployment idle | {central:.2f} |")
-    print(f"| this module: {FLEET_PLACES} forwarders idle ({member:.2f} each) | {FLEET_PLACES * member:.2f} |")
-    print(f"| this module: events at the central bus (per-million total at the 100 M scale) | {rate_total * events / 1e6:.2f} |")
+    print(
+        f"| this module: {FLEET_PLACES} forwarders idle ({member:.2f} each) | {FLEET_PLACES * member:.2f} |"
+    )
+    print(
+        f"| this module: events at the central bus (per-million total at the 100 M scale) | {rate_total * events / 1e6:.2f} |"
+    )
     print(f"| this module: cross-account forwarding (custom events) | {forwarded:.2f} |")
     print(f"| this module: metrics | {metrics:.2f} |")
     print(f"| **this module, total** | **{fleet:.2f}** |")
