@@ -509,7 +509,8 @@ def run(args: argparse.Namespace) -> None:
     memory, arm64 = handler_function(plans["basic"]) if plans else (256, True)
 
     print(
-        f"Machine: {machine()}; date {datetime.date.today().isoformat()} (prices read {PRICES_READ}, us-east-1 on demand)"
+        f"Machine: {machine()}; date {datetime.date.today().isoformat()} "
+        f"(prices read {PRICES_READ}, us-east-1 on demand)"
     )
     streams = {
         "production-like": production_stream(args.tasks, args.seed),
@@ -612,7 +613,8 @@ def run(args: argparse.Namespace) -> None:
         items = idle_per_month(idle)
         idle_totals[name] = sum(items.values())
         print(
-            f"| {name} | {idle.alarms} | {idle.dashboards} | {idle.kms_keys} | {idle.sqs_pollers} | "
+            f"| {name} | {idle.alarms} | {idle.dashboards} | {idle.kms_keys} "
+            f"| {idle.sqs_pollers} | "
             + " | ".join(f"{v:.2f}" for v in items.values())
             + f" | **{idle_totals[name]:.2f}** |"
         )
@@ -625,12 +627,16 @@ def run(args: argparse.Namespace) -> None:
     clusters, families = 2, 2  # the streams' clusters and the families that fail in them
     metrics = metrics_per_month(len(Outcome), clusters, clusters * families)
     print(
-        f"\nPer month at three scales, production-like stream (idle + events + {len(Outcome)} outcome "
-        f"metrics and Failures for the stack, {clusters} clusters and {clusters * families} "
+        "\nPer month at three scales, production-like stream (idle + events + "
+        f"{len(Outcome)} outcome metrics and Failures for the stack, {clusters} clusters and "
+        f"{clusters * families} "
         f"failing cluster-families: ${metrics:.2f} in a month with events):\n"
     )
-    print("| events / month | default | lean | AWS's sample |")
-    print("|---|---|---|---|")
+    print(
+        "| events / month | default | default, event log in Infrequent Access | lean "
+        "| AWS's sample |"
+    )
+    print("|---|---|---|---|---|")
     lean_idle = idle_totals["lean"]
     for scale in SCALES:
         d = monthly(
@@ -639,9 +645,15 @@ def run(args: argparse.Namespace) -> None:
             idle_totals["basic (default)"],
             metrics,
         )
+        ia = monthly(
+            scale,
+            totals["production-like", scale, "default, event log in Infrequent Access"],
+            idle_totals["basic (default)"],
+            metrics,
+        )
         lean = monthly(scale, totals["production-like", scale, "lean"], lean_idle, metrics)
         s = monthly(scale, totals["production-like", scale, "AWS's sample"], 0.0, 0.0)
-        print(f"| {scale:,} | {d:.2f} | {lean:.2f} | {s:.2f} |")
+        print(f"| {scale:,} | {d:.2f} | {ia:.2f} | {lean:.2f} | {s:.2f} |")
 
     member = idle_totals["fleet: one member account-region (modules/forwarder)"]
     central = idle_totals["fleet: central"]
@@ -655,10 +667,12 @@ def run(args: argparse.Namespace) -> None:
     sample_fleet = FLEET_PLACES * totals["production-like", 1_000_000, "AWS's sample"]
     print(f"| this module: central deployment idle | {central:.2f} |")
     print(
-        f"| this module: {FLEET_PLACES} forwarders idle ({member:.2f} each) | {FLEET_PLACES * member:.2f} |"
+        f"| this module: {FLEET_PLACES} forwarders idle ({member:.2f} each) "
+        f"| {FLEET_PLACES * member:.2f} |"
     )
     print(
-        f"| this module: events at the central bus (per-million total at the 100 M scale) | {rate_total * events / 1e6:.2f} |"
+        "| this module: events at the central bus (the default's per-million total at the "
+        f"100 M scale) | {rate_total * events / 1e6:.2f} |"
     )
     print(f"| this module: cross-account forwarding (custom events) | {forwarded:.2f} |")
     print(f"| this module: metrics | {metrics:.2f} |")
