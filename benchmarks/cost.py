@@ -1,7 +1,7 @@
 """What the whole deployment costs, every AWS service, beside AWS's sample: per million
 events and per month with no events, from the plans and from measured replays.
 
-    .venv/bin/python -m benchmarks.cost [--tasks 50] [--no-plans]
+    .venv/bin/python -m benchmarks.cost [--tasks 50] [--seed 7]
 
 Prices are us-east-1 on demand, read on PRICES_READ (below), each a named constant with
 the page it comes from. Where the figure itself could not be read on an AWS page (the
@@ -482,7 +482,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tasks", type=int, default=50)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--no-plans", action="store_true", help="skip the idle-month plans")
     args = parser.parse_args()
     for name, value in (
         ("AWS_ACCESS_KEY_ID", "benchmark"),
@@ -498,15 +497,13 @@ def run(args: argparse.Namespace) -> None:
     from ecs_events.outcome import Outcome
 
     batch_size, window = handler_defaults()
-    plans: dict[str, dict[str, Any]] = {}
-    if not args.no_plans:
-        plans = {
-            "basic": plan_example("basic"),
-            "complete": plan_example("complete"),
-            "fleet": plan_example("fleet"),
-            "lean": plan_root(LEAN_INPUTS),
-        }
-    memory, arm64 = handler_function(plans["basic"]) if plans else (256, True)
+    plans = {
+        "basic": plan_example("basic"),
+        "complete": plan_example("complete"),
+        "fleet": plan_example("fleet"),
+        "lean": plan_root(LEAN_INPUTS),
+    }
+    memory, arm64 = handler_function(plans["basic"])
 
     print(
         f"Machine: {machine()}; date {datetime.date.today().isoformat()} "
@@ -590,8 +587,6 @@ def run(args: argparse.Namespace) -> None:
                     + f" | **{total:.2f}** | {total / sample_total:.2f} |"
                 )
 
-    if not plans:
-        return
     idles = {
         "basic (default)": count_idle(plans["basic"]),
         "lean": count_idle(plans["lean"]),

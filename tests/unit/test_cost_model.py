@@ -142,3 +142,30 @@ def test_the_sample_logs_the_whole_event_and_lambdas_three_lines() -> None:
     lines = cost.sample_log_lines(event, "stale")
     assert '{"detail": {"taskArn": "arn:aws:ecs:x:1:task/c/t", "version": 2}}' in lines
     assert [line.split()[0] for line in lines[-3:]] == ["START", "END", "REPORT"]
+
+
+def test_handler_time_for_a_mean_batch_lies_between_the_measured_sizes() -> None:
+    run = cost.HandlerRun(0, 0.0, {1: 0.010, 10: 0.046})
+    assert cost.seconds_for(run, 5.5) == pytest.approx(0.028)
+
+
+def test_a_batch_never_takes_less_than_the_smallest_measured_one() -> None:
+    run = cost.HandlerRun(0, 0.0, {1: 0.010, 10: 0.046})
+    assert cost.seconds_for(run, 0.5) == 0.010
+
+
+def test_metric_lines_are_paid_once_per_invocation() -> None:
+    run = cost.HandlerRun(event_line_bytes=1000, metric_line_bytes=400.0, seconds_per_batch={})
+    assert run.log_bytes(invocations=3) == 2200
+
+
+def test_a_task_that_stopped_with_a_non_zero_exit_alerts_once_however_often_delivered() -> None:
+    stopped = {
+        "detail-type": "ECS Task State Change",
+        "detail": {"taskArn": "t1", "lastStatus": "STOPPED", "containers": [{"exitCode": 137}]},
+    }
+    clean = {
+        "detail-type": "ECS Task State Change",
+        "detail": {"taskArn": "t2", "lastStatus": "STOPPED", "containers": [{"exitCode": 0}]},
+    }
+    assert cost.failed_tasks([stopped, stopped, clean]) == 1
