@@ -158,13 +158,14 @@ module "history" {
   source = "./modules/history"
   count  = var.history.enabled ? 1 : 0
 
-  name           = var.name
-  cluster_arns   = var.cluster_arns
-  event_bus_name = local.event_bus_name
-  retention_days = coalesce(var.history.retention_days, var.log_retention_days)
-  kms_key_arn    = var.kms_key_arn
-  alarm_actions  = var.alarm_actions
-  tags           = var.tags
+  name            = var.name
+  cluster_arns    = var.cluster_arns
+  event_bus_name  = local.event_bus_name
+  retention_days  = coalesce(var.history.retention_days, var.log_retention_days)
+  log_group_class = var.history.log_class
+  kms_key_arn     = var.kms_key_arn
+  alarm_actions   = var.alarm_actions
+  tags            = var.tags
 
   create_log_resource_policy = var.history.create_log_resource_policy
 }

@@ -255,8 +255,18 @@ variable "history" {
     # false in every other deployment of the region, or when the account already has such a
     # policy.
     create_log_resource_policy = optional(bool, true)
+    # INFREQUENT_ACCESS halves the event log's ingestion price (the largest item of the cost
+    # per event; `python -m benchmarks.cost`) and keeps every saved query working, but a
+    # group's class cannot change in place: changing it on a deployed event log replaces the
+    # group and deletes the events it holds.
+    log_class = optional(string, "STANDARD")
   })
   default = {}
+
+  validation {
+    condition     = contains(["STANDARD", "INFREQUENT_ACCESS"], var.history.log_class)
+    error_message = "history.log_class must be STANDARD or INFREQUENT_ACCESS (half the ingestion price; changing it on a deployed event log replaces the group and deletes its events)."
+  }
 
   validation {
     condition     = var.history.enabled || var.history.retention_days == null

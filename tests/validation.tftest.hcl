@@ -86,3 +86,13 @@ run "a_topic_key_must_be_a_key_arn" {
 
   expect_failures = [var.alerts]
 }
+
+run "an_event_log_class_cloudwatch_logs_does_not_offer_is_refused" {
+  command = plan
+
+  variables {
+    history = { log_class = "DELIVERY" }
+  }
+
+  expect_failures = [var.history]
+}
