@@ -72,8 +72,16 @@ def required_string(detail: dict[str, Any], name: str) -> str:
 # underscores (up to 255); task and container-instance ids are the same alphabet.
 # https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-account-settings.html#ecs-resource-ids
 # https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html#amazonelasticcontainerservice-resources-for-iam-policies
+# Partitions are aws or aws-<name> (aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e,
+# aws-iso-f, aws-eusc); a region is letter groups then a number, and its first group is not
+# always two letters (the European Sovereign Cloud's eusc-de-east-1, us-isob-east-1). The
+# partitions and their region forms are those of the SDKs' partition metadata (botocore's
+# data/partitions.json regionRegex, e.g. ^eusc\-(de)\-\w+\-\d+$).
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
 _NAME = r"[A-Za-z0-9_-]{1,255}"
-_ARN_PREFIX = r"arn:aws(?:-[a-z]+)*:ecs:[a-z]{2}(?:-[a-z]+)+-\d{1,2}:\d{12}:"
+_PARTITION = r"aws(?:-[a-z]+)*"
+_REGION = r"[a-z]+(?:-[a-z]+)+-\d{1,2}"
+_ARN_PREFIX = rf"arn:{_PARTITION}:ecs:{_REGION}:\d{{12}}:"
 
 
 def _arn_pattern(resource_type: str) -> re.Pattern[str]:
