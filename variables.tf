@@ -318,12 +318,13 @@ variable "event_bus" {
 }
 
 variable "monitoring" {
-  description = "Self-monitoring, on by default: alarms on the handler's errors and throttles, the age of the oldest event in its queue and each rule's failed deliveries (alarm_actions is notified), and a CloudWatch dashboard of the pipeline. Costs a few alarms and one dashboard a month; enabled = false removes them. The dead-letter and failure alarms belong to their parts and stay."
+  description = "Self-monitoring, on by default: alarms on the handler's errors, throttles and failed events (failed_events per period_seconds: a batch whose every record fails raises no handler error), the age of the oldest event in its queue and each rule's failed deliveries (alarm_actions is notified), and a CloudWatch dashboard of the pipeline. Costs a few alarms and one dashboard a month; enabled = false removes them. The dead-letter and failure alarms belong to their parts and stay."
   type = object({
     enabled                    = optional(bool, true)
     oldest_message_age_seconds = optional(number, 900)
     errors                     = optional(number, 1)
     throttles                  = optional(number, 1)
+    failed_events              = optional(number, 1)
     period_seconds             = optional(number, 300)
     scheduled_tasks = optional(list(object({
       state_machine_arn = string
@@ -337,8 +338,8 @@ variable "monitoring" {
   default = {}
 
   validation {
-    condition     = var.monitoring.oldest_message_age_seconds >= 60 && var.monitoring.errors >= 1 && var.monitoring.throttles >= 1
-    error_message = "monitoring.oldest_message_age_seconds must be 60 or more, and monitoring.errors and monitoring.throttles 1 or more."
+    condition     = var.monitoring.oldest_message_age_seconds >= 60 && var.monitoring.errors >= 1 && var.monitoring.throttles >= 1 && var.monitoring.failed_events >= 1
+    error_message = "monitoring.oldest_message_age_seconds must be 60 or more, and monitoring.errors, monitoring.throttles and monitoring.failed_events 1 or more."
   }
 
   validation {

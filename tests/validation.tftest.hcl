@@ -86,3 +86,13 @@ run "a_topic_key_must_be_a_key_arn" {
 
   expect_failures = [var.alerts]
 }
+
+run "a_failed_events_threshold_below_one_is_refused" {
+  command = plan
+
+  variables {
+    monitoring = { failed_events = 0 }
+  }
+
+  expect_failures = [var.monitoring]
+}
