@@ -28,9 +28,14 @@ def seed_versionless(world: World, stream: Stream, share: float, rng: random.Ran
     """Write a versionless item, as a backfill on the emulator does, for `share` of the
     tasks; how many."""
     arns = rng.sample(sorted(stream.final_versions), int(len(stream.final_versions) * share))
-    for arn in arns:
-        record = {TASK_KEY: arn, "lastStatus": "RUNNING", "eventId": "backfill"}
-        assert write_if_newer(world.dynamodb, TASK_TABLE, TASK_KEY, record).outcome == "applied"
+    enabled, world.injector.enabled = world.injector.enabled, False  # the seed is unharmed
+    try:
+        for arn in arns:
+            record = {TASK_KEY: arn, "lastStatus": "RUNNING", "eventId": "backfill"}
+            written = write_if_newer(world.dynamodb, TASK_TABLE, TASK_KEY, record)
+            assert written.outcome == "applied"
+    finally:
+        world.injector.enabled = enabled
     return len(arns)
 
 
