@@ -122,3 +122,19 @@ def test_random_fault_mixes_count_every_held_back_failure_exactly_once(rate: flo
     assert sum(report.faults.values()) > 0
     assert count.held > 0
     assert count.wrong == 0, count
+
+
+def test_a_count_carried_by_an_opener_not_yet_sent_rides_on_the_next_window() -> None:
+    with storm_world([]) as world:
+        hold_back(world)
+        world.clock.now += STORM_WINDOW_SECONDS + 1
+        # The next window's opener carries the 49; its publish fails on every attempt.
+        world.injector.script = [("Publish", "server_error")] * 6
+        assert send(world, 800) == ["m800"]
+        # Its redelivery is late: its window has closed when another failure comes.
+        world.clock.now += STORM_WINDOW_SECONDS + 1
+        assert send(world, 900) == []
+        assert held_back_by_key(world)[storm_failure(900)["detail"]["taskArn"]] == [HELD]
+        # The late opener is now a failure of the open window, counted once in the next.
+        assert send(world, 800) == []
+        assert next_window_count(world) == 1

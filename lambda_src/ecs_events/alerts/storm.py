@@ -25,7 +25,11 @@ window's count into `carried` in the same write (DynamoDB evaluates every action
 update expression against the item as it was before it,
 https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.UpdateExpressions.html),
 so a retry of that request (its response lost) or a redelivery of the opener (its publish
-failed) reads what it carries from the window item instead of recounting it.
+failed) reads what it carries from the window item instead of recounting it. Once the
+opener's message is out, one more write per window says so (`openerSent`); a closed
+window without it (the opener's publish failed and its redelivery is late) hands on what
+it carried too, so the next message tells it. Lost, that write makes the next window tell
+the carried count a second time: told twice in that narrow case, never lost.
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ class Decision:
     # Failures held back in the window before this one (carried by this alert).
     held_back: int = 0
     since: int | None = None  # epoch seconds of the first held-back failure
+    opened: bool = False  # this alert opened the window: say so once its message is out
 
 
 def storm_key(alert: Alert) -> str:
@@ -144,32 +149,51 @@ class StormGate:
     def _open_window(self, key: dict[str, Any], opener: str, now: int) -> Decision | None:
         """Open a window for this failure, carrying the count of the window it replaces;
         None when another failure's window is open. The opener's own retry (its response
-        was lost, or its publish failed) is sent with what its window item carries."""
+        was lost, or its publish failed) is sent with what its window item carries. A
+        closed window whose opening message is not known to be out (no `openerSent`: its
+        publish failed and its redelivery has not come yet, or the flag's write was lost)
+        hands on what it carried as well, so that count is not lost with it."""
         stored = self._update_window(
             key,
             opener,
             now,
             carried="if_not_exists(heldBack, :zero)",
-            condition="attribute_not_exists(alertKey) OR (windowEnds <= :now AND openedBy <> :me)",
+            condition="attribute_not_exists(alertKey) "
+            "OR (windowEnds <= :now AND openerSent = :true)",
         )
-        if stored.get("openedBy", {}).get("S") != opener:
-            return None
-        if _number(stored, "windowEnds") <= now:
-            # The opener's window closed before its message went out (its redelivery came
-            # late): open the next one, carrying both what it carried and what it held.
-            earlier = _number(stored, "carriedSince") if _number(stored, "carried") else 0
-            stored = self._update_window(
-                key,
-                opener,
-                now,
-                carried="if_not_exists(carried, :zero) + if_not_exists(heldBack, :zero)",
-                condition="openedBy = :me AND windowEnds <= :now",
-                since=str(earlier) if earlier else None,
+        if stored.get("openedBy", {}).get("S") == opener and _number(stored, "windowEnds") > now:
+            return _opened(stored)
+        if not stored or _number(stored, "windowEnds") > now:
+            return None  # another failure's window is open: count this one in it
+        earlier = _number(stored, "carriedSince") if _number(stored, "carried") else 0
+        stored = self._update_window(
+            key,
+            opener,
+            now,
+            carried="if_not_exists(carried, :zero) + if_not_exists(heldBack, :zero)",
+            condition="windowEnds <= :now AND openedBy = :old AND attribute_not_exists(openerSent)",
+            since=str(earlier) if earlier else None,
+            old_opener=stored.get("openedBy", {}).get("S", ""),
+        )
+        if stored.get("openedBy", {}).get("S") == opener and _number(stored, "windowEnds") > now:
+            return _opened(stored)
+        return None
+
+    def opener_sent(self, alert: Alert) -> None:
+        """Record that the message of the window this alert opened went out, so the next
+        window carries only what this one held. One write per window. If it is lost, the
+        next window also hands on what this one carried: a count told twice, never lost."""
+        try:
+            self.dynamodb.update_item(
+                TableName=self.table_name,
+                Key={"alertKey": {"S": storm_key(alert)}},
+                UpdateExpression="SET openerSent = :true",
+                ConditionExpression="openedBy = :me",
+                ExpressionAttributeValues={":true": {"BOOL": True}, ":me": {"S": alert.key}},
             )
-            if stored.get("openedBy", {}).get("S") != opener:
-                return None
-        held = _number(stored, "carried")
-        return Decision(send=True, held_back=held, since=_number(stored, "carriedSince") or None)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != _CONDITION_FAILED:
+                raise
 
     def _update_window(
         self,
@@ -179,10 +203,12 @@ class StormGate:
         carried: str,
         condition: str,
         since: str | None = None,
+        old_opener: str | None = None,
     ) -> dict[str, Any]:
         """The window item after the update, or as it stood when the condition failed.
-        `since`: the first held time carried, when it is older than the window's own."""
-        values = {
+        `since`: the first held time carried, when it is older than the window's own;
+        `old_opener`: the opener of the closed window this one may replace."""
+        values: dict[str, dict[str, Any]] = {
             ":end": {"N": str(now + self.window_seconds)},
             ":me": {"S": opener},
             ":now": {"N": str(now)},
@@ -191,6 +217,10 @@ class StormGate:
         }
         if since is not None:
             values[":since"] = {"N": since}
+        if old_opener is not None:
+            values[":old"] = {"S": old_opener}
+        else:
+            values[":true"] = {"BOOL": True}
         try:
             return dict(
                 self.dynamodb.update_item(
@@ -201,7 +231,7 @@ class StormGate:
                     UpdateExpression=f"SET carried = {carried}, carriedSince = "
                     f"{':since' if since is not None else 'if_not_exists(firstHeldAt, :zero)'}, "
                     "windowEnds = :end, openedBy = :me, openedAt = :now, heldBack = :zero, "
-                    "expiresAt = :expires REMOVE firstHeldAt, lastHeldAt",
+                    "expiresAt = :expires REMOVE firstHeldAt, lastHeldAt, openerSent",
                     ConditionExpression=condition,
                     ExpressionAttributeValues=values,
                     ReturnValues="ALL_NEW",
@@ -212,6 +242,16 @@ class StormGate:
             if error.response.get("Error", {}).get("Code") != _CONDITION_FAILED:
                 raise
             return dict(error.response.get("Item") or {})
+
+
+def _opened(window: dict[str, Any]) -> Decision:
+    """The decision of a window's opener: send, with what its window item carries."""
+    return Decision(
+        send=True,
+        held_back=_number(window, "carried"),
+        since=_number(window, "carriedSince") or None,
+        opened=True,
+    )
 
 
 def with_held_back(alert: Alert, decision: Decision) -> Alert:
