@@ -213,6 +213,7 @@ module "monitoring" {
     oldest_message_age_seconds = var.monitoring.oldest_message_age_seconds
     errors                     = var.monitoring.errors
     throttles                  = var.monitoring.throttles
+    failed_events              = var.monitoring.failed_events
     period_seconds             = var.monitoring.period_seconds
   }
   optional_parts = {

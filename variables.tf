@@ -390,7 +390,10 @@ variable "monitoring" {
     oldest_message_age_seconds = optional(number, 900)
     errors                     = optional(number, 1)
     throttles                  = optional(number, 1)
-    period_seconds             = optional(number, 300)
+    # Failed events per period that alarm: a batch whose every record fails raises no
+    # handler error, so the errors alarm alone stays quiet.
+    failed_events  = optional(number, 1)
+    period_seconds = optional(number, 300)
     # The state_machine_arn and skipped_runs_metric outputs of each modules/scheduled_task,
     # drawn on the dashboard.
     scheduled_tasks = optional(list(object({
@@ -405,8 +408,8 @@ variable "monitoring" {
   default = {}
 
   validation {
-    condition     = var.monitoring.oldest_message_age_seconds >= 60 && var.monitoring.errors >= 1 && var.monitoring.throttles >= 1
-    error_message = "monitoring.oldest_message_age_seconds must be 60 or more, and monitoring.errors and monitoring.throttles 1 or more."
+    condition     = var.monitoring.oldest_message_age_seconds >= 60 && var.monitoring.errors >= 1 && var.monitoring.throttles >= 1 && var.monitoring.failed_events >= 1
+    error_message = "monitoring.oldest_message_age_seconds must be 60 or more, and monitoring.errors, monitoring.throttles and monitoring.failed_events 1 or more."
   }
 
   validation {

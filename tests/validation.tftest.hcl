@@ -96,3 +96,13 @@ run "an_event_log_class_cloudwatch_logs_does_not_offer_is_refused" {
 
   expect_failures = [var.history]
 }
+
+run "a_failed_events_threshold_below_one_is_refused" {
+  command = plan
+
+  variables {
+    monitoring = { failed_events = 0 }
+  }
+
+  expect_failures = [var.monitoring]
+}

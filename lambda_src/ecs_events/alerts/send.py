@@ -107,6 +107,10 @@ class AlertSender:
         except Exception:
             self._release(key, token)
             raise
+        if storm.opened:
+            # Lost, the next window tells this count again; it never loses it.
+            with contextlib.suppress(Exception):
+                self.retry.call(lambda: self.storm.opener_sent(alert))
         with contextlib.suppress(Exception):
             self.metrics_out(failure_metric(alert, self.settings, now))
         try:
