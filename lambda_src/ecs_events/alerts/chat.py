@@ -40,7 +40,9 @@ def chat_message(alert: Alert) -> dict[str, Any]:
         lines += ["", chat_text(first)] + ([fenced(rest.rstrip())] if rest.strip() else [])
     description = "\n".join(lines)
     if len(description) > _DESCRIPTION_LIMIT:
-        description = description[: _DESCRIPTION_LIMIT - 4] + "\n..."
+        description = description[: _DESCRIPTION_LIMIT - 8] + "\n..."
+        if description.count("```") % 2:  # cut inside the log fence: close it
+            description += "\n```"
     related = [
         visible(str(value), newlines=False)
         for name, value in alert.document.items()
