@@ -123,7 +123,7 @@ variable "handler" {
 }
 
 variable "alerts" {
-  description = "Failure alerts to SNS: on or off, an existing topic (or null to create one with email subscriptions) and, when that topic is encrypted with a customer managed KMS key, the key's ARN (topic_kms_key_arn: the handler's role gets kms:GenerateDataKey and kms:Decrypt on it, and the key policy must allow IAM policies of the account to grant them), which triggers fire (spot_interruption is opt-in), the exit codes that count as failure (empty list: any non-zero), family and service filters (empty: all), an alarm on the failure metric, the storm window (further failures of one family and reason within it are counted, not sent; 0 turns it off), the failed container's last log lines (each read costs a DescribeTaskDefinition per revision and a GetLogEvents per alert; log_group_arns narrows what the handler may read, empty means every log group of its account and region), and chat_format (HTTPS subscribers such as Amazon Q Developer in chat applications get the chat form)."
+  description = "Failure alerts to SNS: on or off, an existing topic (or null to create one with email subscriptions) and, when that topic is encrypted with a customer managed KMS key, the key's ARN (topic_kms_key_arn: the handler's role gets kms:GenerateDataKey and kms:Decrypt on it, and the key policy must allow IAM policies of the account to grant them), which triggers fire (spot_interruption is opt-in), the exit codes that count as failure (empty list: any non-zero), family and service filters (empty: all), an alarm on the failure metric, the storm window (further failures of one family and reason within it are counted, not sent; 0 turns it off), the failed container's last log lines (each read costs a DescribeTaskDefinition per revision and a GetLogEvents per alert; log_group_arns narrows what the handler may read, empty means every log group of its account and region; redact_patterns adds Python regular expressions whose matches are replaced by [REDACTED], besides the built-in secret shapes and the task's own environment-override values), and chat_format (HTTPS subscribers such as Amazon Q Developer in chat applications get the chat form)."
   type = object({
     enabled           = optional(bool, false)
     topic_arn         = optional(string)
@@ -141,10 +141,11 @@ variable "alerts" {
     }), {})
     storm_window_minutes = optional(number, 15)
     last_log_lines = optional(object({
-      enabled        = optional(bool, true)
-      lines          = optional(number, 10)
-      timeout_ms     = optional(number, 2000)
-      log_group_arns = optional(list(string), [])
+      enabled         = optional(bool, true)
+      lines           = optional(number, 10)
+      timeout_ms      = optional(number, 2000)
+      log_group_arns  = optional(list(string), [])
+      redact_patterns = optional(list(string), [])
     }), {})
     chat_format = optional(bool, true)
     exit_codes  = optional(list(number), [1, 137, 139, 255])
@@ -184,6 +185,18 @@ variable "alerts" {
   validation {
     condition     = alltrue([for arn in var.alerts.last_log_lines.log_group_arns : can(regex("^arn:aws[a-z-]*:logs:[a-z0-9-]+:[0-9]{12}:log-group:[^:]+$", arn))])
     error_message = "alerts.last_log_lines.log_group_arns must be log group ARNs without a trailing :* (arn:aws:logs:<region>:<account>:log-group:<name>; the name may end in *)."
+  }
+
+  # Terraform's regexall (no error on no match) is RE2; the handler's is Python's re, which also has lookarounds and
+  # backreferences. So: RE2 accepts it, or it uses one of those (Python checks it at cold
+  # start and refuses a bad one). Lambda's environment holds 4 KB in all:
+  # https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
+  validation {
+    condition = length(jsonencode(var.alerts.last_log_lines.redact_patterns)) <= 2048 && alltrue([
+      for pattern in var.alerts.last_log_lines.redact_patterns :
+      length(pattern) > 0 && (can(regexall(pattern, "")) || can(regex("\\(\\?<?[=!]|\\\\[1-9]", pattern)))
+    ])
+    error_message = "alerts.last_log_lines.redact_patterns must be non-empty regular expressions (Python re syntax; RE2 checks what it can), 2048 characters in all as JSON."
   }
 
   validation {

@@ -12,6 +12,7 @@ import pytest
 from botocore.config import Config
 
 from ecs_events.alerts import ALERT_KEY, AlertSender
+from ecs_events.alerts.size import SNS_MESSAGE_LIMIT_BYTES, publish_bytes
 from ecs_events.config import AlertSettings, Settings
 from ecs_events.handler import Processor
 from tests.events import (
@@ -469,3 +470,99 @@ def test_the_log_configuration_is_read_once_per_task_definition_revision(
     second["detail"]["taskArn"] = second["detail"]["taskArn"].replace("4fd8", "5fd8")
     processor.process_batch(sqs_batch([logging_task, second])["Records"])
     assert calls["DescribeTaskDefinition"] == 1
+
+
+# --- what an alert may carry ---------------------------------------------------------------
+
+EMOJI_REASON = "\U0001f4a5" * 255  # ECS allows reasons of 255 characters; 4 bytes each
+
+
+class RecordingPublishes:
+    """The SNS client, keeping every PublishInput it was given."""
+
+    def __init__(self, sns: Any) -> None:
+        self.sns, self.requests = sns, []
+
+    def publish(self, **request: Any) -> Any:
+        self.requests.append(request)
+        return self.sns.publish(**request)
+
+
+class MaximalLogs:
+    """A Logs API whose stream holds lines of CloudWatch Logs' largest event size."""
+
+    def get_log_events(self, **request: Any) -> dict[str, Any]:
+        line = "\U0001f4a5" * (256 * 1024 // 4 - 26)  # 256 KiB less the 26-byte overhead
+        return {"events": [{"message": line} for _ in range(request["limit"])]}
+
+
+class LoggingTaskDefinition:
+    def describe_task_definition(self, taskDefinition: str) -> dict[str, Any]:
+        options = {"awslogs-group": "/g", "awslogs-stream-prefix": "ecs", "awslogs-region": REGION}
+        log = {"logDriver": "awslogs", "options": options}
+        return {
+            "taskDefinition": {
+                "containerDefinitions": [{"name": "c" * 254 + "0", "logConfiguration": log}]
+            }
+        }
+
+
+def test_the_worst_ecs_possible_alert_is_accepted_by_sns_and_within_its_byte_limit(
+    dynamodb: Any, topic: tuple[str, str]
+) -> None:
+    topic_arn, queue_url = topic
+    event = failing_task()
+    detail = event["detail"]
+    cluster = "k" * 255
+    detail["clusterArn"] = f"arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/{cluster}"
+    detail["taskArn"] = f"arn:aws:ecs:{REGION}:{ACCOUNT}:task/{cluster}/{'f' * 32}"
+    detail["stoppedReason"] = EMOJI_REASON
+    detail["containers"] = [
+        {**detail["containers"][0], "name": "c" * 254 + str(i), "reason": EMOJI_REASON}
+        for i in range(10)
+    ]
+    sns = RecordingPublishes(boto3.client("sns", region_name=REGION))
+    processor, _ = make_processor(dynamodb, topic_arn, sns=sns)
+    assert processor.alerts is not None
+    processor.alerts.log_reader._logs = lambda region: MaximalLogs()
+    processor.alerts.log_reader._ecs = LoggingTaskDefinition()
+    assert processor.process_batch(sqs_batch([event])["Records"]) == {"batchItemFailures": []}
+    (request,) = sns.requests
+    assert publish_bytes(request) <= SNS_MESSAGE_LIMIT_BYTES
+    (message,) = inbox(queue_url)
+    assert message["taskArn"] == detail["taskArn"]
+
+
+def test_secrets_in_the_last_log_lines_do_not_reach_the_alert(
+    dynamodb: Any, topic: tuple[str, str], logging_task: dict[str, Any]
+) -> None:
+    topic_arn, queue_url = topic
+    logs = boto3.client("logs", region_name=REGION)
+    stream = f"ecs/report/{logging_task['detail']['taskArn'].rsplit('/', 1)[-1]}"
+    secrets = [
+        "AKIAIOSFODNN7EXAMPLE",
+        "Bearer eyJhbGciOiJIUzI1NiJ9.e30.sig",
+        "hunter2-do-not-store",  # the task's own environment-override value (tests.events)
+        "postgres://app:s3cr3tpw@db/x",
+    ]
+    logs.put_log_events(
+        logGroupName=LOG_GROUP,
+        logStreamName=stream,
+        logEvents=[
+            {"timestamp": int(time.time() * 1000) + i, "message": f"leak {secret}"}
+            for i, secret in enumerate(secrets)
+        ],
+    )
+    sns = RecordingPublishes(boto3.client("sns", region_name=REGION))
+    processor, _ = make_processor(dynamodb, topic_arn, sns=sns)
+    processor.process_batch(sqs_batch([logging_task])["Records"])
+    (request,) = sns.requests
+    for leaked in (
+        "AKIAIOSFODNN7EXAMPLE",
+        "eyJhbGciOiJIUzI1NiJ9",
+        "hunter2-do-not-store",
+        "s3cr3tpw",
+    ):
+        assert leaked not in request["Message"]
+    (message,) = inbox(queue_url)
+    assert message["lastLogLines"][-1] == "leak postgres://app:[REDACTED]@db/x"
