@@ -3,8 +3,9 @@
 Runs random fault mixes with SQS-like redelivery, hostile records mixed into batches of
 good ones, and a shuffled replay with duplicates, and prints what happened: faults
 injected by kind, events replayed, duplicates, final states wrong, alerts lost, alerts
-doubled by window, hostile records tried, batch crashes. Seeded: the same arguments
-print the same figures.
+doubled by window, hostile records tried, batch crashes, and what hostile content in
+failing tasks leaves in the messages sent (size, secrets, mentions, controls). Seeded:
+the same arguments print the same figures.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections import Counter
 from tests.events import task_event
 
 from .faults import FaultInjector
-from .harness import World, deliver, replay, task_stream, tasks_for
+from .harness import World, deliver, hostile_content_run, replay, task_stream, tasks_for
 from .hostile import hostile_body
 
 GOOD_ARN = "arn:aws:ecs:us-west-2:111122223333:task/good/{:032x}"
@@ -110,6 +111,20 @@ def hostile(records: int) -> None:
     print(f"hostile kinds: {dict(kinds.most_common())}")
 
 
+def hostile_content(tasks: int) -> None:
+    print(
+        f"\n## Hostile content ({tasks} failing tasks: maximal and hostile reasons and names, "
+        "last log lines with secrets, mentions, controls, fence breakers)"
+    )
+    r = hostile_content_run(tasks)
+    print(
+        f"tasks: {r.tasks}; publish requests checked: {r.sent}; alerts lost: {r.lost}; "
+        f"over SNS's limit: {r.over_limit} (largest {r.largest_bytes} bytes of 262144); "
+        f"with a secret: {r.secrets_present}; with a live mention: {r.live_mentions}; "
+        f"with a raw control character: {r.raw_controls}"
+    )
+
+
 def _kind(what: str) -> str:
     if " = " in what:
         return "a field set to " + what.split(" = ")[1]
@@ -136,6 +151,7 @@ def main() -> None:
     parser.add_argument("--tasks", type=int, default=150, help="task lives per fault mix")
     parser.add_argument("--hostile", type=int, default=1000)
     parser.add_argument("--replay", type=int, default=10_000, help="events replayed")
+    parser.add_argument("--content", type=int, default=200, help="hostile-content tasks")
     args = parser.parse_args()
     for name, value in {
         "AWS_ACCESS_KEY_ID": "testing",
@@ -151,6 +167,8 @@ def main() -> None:
         hostile(args.hostile)
     if args.replay:
         replays(args.replay)
+    if args.content:
+        hostile_content(args.content)
 
 
 if __name__ == "__main__":
