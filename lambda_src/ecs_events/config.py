@@ -133,6 +133,7 @@ def _alert_settings(env: Mapping[str, str]) -> AlertSettings:
 
 
 def _redact_patterns(env: Mapping[str, str]) -> tuple[re.Pattern[str], ...]:
+    # Imported here: the alerts package imports this module.
     from .alerts.redact import BadPattern, compile_patterns
 
     try:
