@@ -566,3 +566,22 @@ def test_secrets_in_the_last_log_lines_do_not_reach_the_alert(
         assert leaked not in request["Message"]
     (message,) = inbox(queue_url)
     assert message["lastLogLines"][-1] == "leak postgres://app:[REDACTED]@db/x"
+
+
+def test_an_invalid_utf8_byte_in_one_line_costs_one_character_not_every_line(
+    dynamodb: Any, topic: tuple[str, str], logging_task: dict[str, Any]
+) -> None:
+    topic_arn, queue_url = topic
+    logs = boto3.client("logs", region_name=REGION)
+
+    def corrupt(response_dict: dict[str, Any], **_: Any) -> None:
+        # As a Logs endpoint would send it: one byte that is not UTF-8, in line 29.
+        response_dict["body"] = response_dict["body"].replace(b"line 29", b"line \xff9")
+
+    logs.meta.events.register("before-parse.cloudwatch-logs.GetLogEvents", corrupt)
+    processor, _ = make_processor(dynamodb, topic_arn)
+    assert processor.alerts is not None
+    processor.alerts.log_reader._logs = lambda region: logs
+    processor.process_batch(sqs_batch([logging_task])["Records"])
+    (message,) = inbox(queue_url)
+    assert message["lastLogLines"][-2:] == ["line 28", "line \ufffd9"]
