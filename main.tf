@@ -70,6 +70,7 @@ locals {
     ALERT_LOG_LINES            = var.alerts.last_log_lines.enabled ? tostring(var.alerts.last_log_lines.lines) : "0"
     ALERT_LOG_TIMEOUT_MS       = tostring(var.alerts.last_log_lines.timeout_ms)
     ALERT_CHAT_FORMAT          = var.alerts.chat_format ? "on" : "off"
+    ALERT_REDACT_PATTERNS      = jsonencode(var.alerts.last_log_lines.redact_patterns)
   }
   metric_namespace = "ECSEvents"
 

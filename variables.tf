@@ -171,6 +171,9 @@ variable "alerts" {
       # Narrows what the handler may read; empty means every log group of its account and
       # region.
       log_group_arns = optional(list(string), [])
+      # Python regular expressions whose matches become [REDACTED] in the log lines, besides
+      # the built-in secret shapes and the task's own environment-override values.
+      redact_patterns = optional(list(string), [])
     }), {})
     # HTTPS subscribers, such as Amazon Q Developer in chat applications, get the chat form.
     chat_format = optional(bool, true)
@@ -214,6 +217,18 @@ variable "alerts" {
   validation {
     condition     = alltrue([for arn in var.alerts.last_log_lines.log_group_arns : can(regex("^arn:aws[a-z-]*:logs:[a-z0-9-]+:[0-9]{12}:log-group:[^:]+$", arn))])
     error_message = "alerts.last_log_lines.log_group_arns must be log group ARNs without a trailing :* (arn:aws:logs:<region>:<account>:log-group:<name>; the name may end in *)."
+  }
+
+  # Terraform's regexall (no error on no match) is RE2; the handler's is Python's re, which also has lookarounds and
+  # backreferences. So: RE2 accepts it, or it uses one of those (Python checks it at cold
+  # start and refuses a bad one). Lambda's environment holds 4 KB in all:
+  # https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
+  validation {
+    condition = length(jsonencode(var.alerts.last_log_lines.redact_patterns)) <= 2048 && alltrue([
+      for pattern in var.alerts.last_log_lines.redact_patterns :
+      length(pattern) > 0 && (can(regexall(pattern, "")) || can(regex("\\(\\?<?[=!]|\\\\[1-9]", pattern)))
+    ])
+    error_message = "alerts.last_log_lines.redact_patterns must be non-empty regular expressions (Python re syntax; RE2 checks what it can), 2048 characters in all as JSON."
   }
 
   validation {

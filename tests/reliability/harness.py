@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from collections import Counter
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -307,3 +308,95 @@ def replay(world: World, stream: Stream) -> Report:
 def tasks_for(events: int, duplicate_share: float) -> int:
     """How many task lives make `events` deliveries with that share of duplicates."""
     return max(1, round(events / (len(LIFECYCLE) * (1 + duplicate_share))))
+
+
+# --- hostile content: what every sent message holds ---------------------------------------
+
+_LIVE_MENTION = re.compile(r"<[!@#]|<https?://|@(?:here|channel|everyone)\b", re.IGNORECASE)
+_RAW_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+@dataclass
+class ContentReport:
+    tasks: int = 0
+    sent: int = 0
+    lost: int = 0
+    over_limit: int = 0
+    largest_bytes: int = 0
+    secrets_present: int = 0
+    live_mentions: int = 0
+    raw_controls: int = 0
+
+
+class _Logs:
+    """The task's log lines, as GetLogEvents would give them."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def get_log_events(self, **request: Any) -> dict[str, Any]:
+        return {"events": [{"message": line} for line in self.lines[-request["limit"] :]]}
+
+
+class _TaskDefinitions:
+    def describe_task_definition(self, taskDefinition: str) -> dict[str, Any]:
+        options = {"awslogs-group": "/ecs/x", "awslogs-stream-prefix": "ecs"}
+        log = {"logDriver": "awslogs", "options": options}
+        names = [f"{'c' * n}{i}" for n in (5, 250) for i in range(10)]
+        return {
+            "taskDefinition": {
+                "containerDefinitions": [{"name": n, "logConfiguration": log} for n in names]
+            }
+        }
+
+
+def hostile_content_run(tasks: int, seed: int = 400) -> ContentReport:
+    """Hostile failing tasks through the processor; every PublishInput SNS is given is
+    checked for its size, secrets, live mentions and raw control characters."""
+    from ecs_events.alerts.size import SNS_MESSAGE_LIMIT_BYTES, publish_bytes
+
+    from .hostile import OVERRIDE_SECRET, SECRET_LINES, hostile_content
+
+    rng = random.Random(seed)
+    report = ContentReport()
+    with World(FaultInjector()) as world:
+        assert world.processor.alerts is not None
+        sender = world.processor.alerts
+        reader = sender.log_reader
+        logs = _Logs()
+        reader.own_account, reader.budget = "111122223333", 600.0
+        reader._ecs, reader._logs = _TaskDefinitions(), lambda region: logs
+        requests: list[dict[str, Any]] = []
+        sns = sender.sns
+
+        class Recording:
+            def publish(self, **request: Any) -> Any:
+                requests.append(request)
+                return sns.publish(**request)
+
+        sender.sns = Recording()
+        for serial in range(tasks):
+            event, logs.lines = hostile_content(rng, serial)
+            report.tasks += 1
+            body = json.dumps(event, ensure_ascii=False)
+            failed = world.processor.process_batch([{"messageId": "m", "body": body}])
+            report.lost += len(failed["batchItemFailures"])
+    accepted = {r["MessageAttributes"]["alertKey"]["StringValue"] for r in requests}
+    report.lost += tasks - len(accepted)
+    secrets = [secret for _, secret in SECRET_LINES] + [OVERRIDE_SECRET]
+    for request in requests:
+        report.sent += 1
+        size = publish_bytes(request)
+        report.largest_bytes = max(report.largest_bytes, size)
+        report.over_limit += size > SNS_MESSAGE_LIMIT_BYTES
+        entries = json.loads(request["Message"])
+        every_text = request["Subject"] + "".join(entries.values())
+        report.secrets_present += any(secret in every_text for secret in secrets)
+        chat = json.loads(entries["https"])
+        chat_texts = [chat["content"]["title"], chat["content"]["description"]]
+        chat_texts += chat["content"]["keywords"] + [chat["metadata"]["summary"]]
+        report.live_mentions += any(_LIVE_MENTION.search(t) for t in chat_texts)
+        # Our own console links are the only live links: nextSteps is not from ECS.
+        shown = [request["Subject"], entries["email"], entries["default"], *chat_texts]
+        report.raw_controls += any(_RAW_CONTROL.search(t) for t in shown)
+    return report

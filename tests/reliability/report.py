@@ -3,8 +3,9 @@
 Runs random fault mixes with SQS-like redelivery, hostile records mixed into batches of
 good ones, and a shuffled replay with duplicates, and prints what happened: faults
 injected by kind, events replayed, duplicates, final states wrong, alerts lost, alerts
-doubled by window, hostile records tried, batch crashes, wrong storm counts and frozen
-resources. Seeded: the same arguments print the same figures.
+doubled by window, hostile records tried, batch crashes, wrong storm counts, frozen
+resources, and what hostile content in failing tasks leaves in the messages sent (size,
+secrets, mentions, controls). Seeded: the same arguments print the same figures.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from tests.events import task_event
 
 from .faults import STORM_KINDS, FaultInjector
 from .frozen import add_unstorable_versions, frozen, seed_versionless
-from .harness import World, deliver, replay, task_stream, tasks_for
+from .harness import World, deliver, hostile_content_run, replay, task_stream, tasks_for
 from .hostile import hostile_body
 from .storms import STORM_WINDOW_SECONDS, count_storm, storm_stream
 
@@ -112,6 +113,20 @@ def hostile(records: int) -> None:
     print(f"hostile kinds: {dict(kinds.most_common())}")
 
 
+def hostile_content(tasks: int) -> None:
+    print(
+        f"\n## Hostile content ({tasks} failing tasks: maximal and hostile reasons and names, "
+        "last log lines with secrets, mentions, controls, fence breakers)"
+    )
+    r = hostile_content_run(tasks)
+    print(
+        f"tasks: {r.tasks}; publish requests checked: {r.sent}; alerts lost: {r.lost}; "
+        f"over SNS's limit: {r.over_limit} (largest {r.largest_bytes} bytes of 262144); "
+        f"with a secret: {r.secrets_present}; with a live mention: {r.live_mentions}; "
+        f"with a raw control character: {r.raw_controls}"
+    )
+
+
 def _kind(what: str) -> str:
     if " = " in what:
         return "a field set to " + what.split(" = ")[1]
@@ -195,6 +210,7 @@ def main() -> None:
     parser.add_argument("--storms", type=int, default=7, help="storm-count fault mixes")
     parser.add_argument("--storm-failures", type=int, default=60, help="failures per storm")
     parser.add_argument("--frozen", type=int, default=7, help="frozen-resource fault mixes")
+    parser.add_argument("--content", type=int, default=200, help="hostile-content tasks")
     args = parser.parse_args()
     for name, value in {
         "AWS_ACCESS_KEY_ID": "testing",
@@ -214,6 +230,8 @@ def main() -> None:
         storm_counts(args.storms, args.storm_failures)
     if args.frozen:
         frozen_resources(args.frozen, args.tasks)
+    if args.content:
+        hostile_content(args.content)
 
 
 if __name__ == "__main__":
