@@ -169,6 +169,44 @@ module "history" {
   create_log_resource_policy = var.history.create_log_resource_policy
 }
 
+module "console_history" {
+  source = "./modules/console_history"
+  count  = var.console_history.enabled ? 1 : 0
+
+  name              = var.name
+  cluster_arns      = var.cluster_arns
+  retention_days    = var.console_history.retention_days
+  create_log_groups = var.console_history.create_log_groups
+  kms_key_arn       = var.kms_key_arn
+  queue_kms_key_arn = var.kms_key_arn
+  alarm_actions     = var.alarm_actions
+  tags              = var.tags
+
+  # The event log's policy admits every /aws/events/ group of the region, these included;
+  # without the event log, the same switch says whether this deployment creates one.
+  create_log_resource_policy = !var.history.enabled && var.history.create_log_resource_policy
+}
+
+module "action_logs" {
+  source = "./modules/action_logs"
+  count  = var.action_logs.enabled ? 1 : 0
+
+  name           = var.name
+  cluster_arns   = var.cluster_arns
+  retention_days = coalesce(var.action_logs.retention_days, var.log_retention_days)
+  kms_key_arn    = var.kms_key_arn
+  tags           = var.tags
+}
+
+# The Action Logs groups are admitted by this deployment's /aws/events/ policy (the event
+# log's, or the console history's); with neither, CreateDelivery edits an account-shared one.
+check "action_logs_policy" {
+  assert {
+    condition     = !var.action_logs.enabled || var.history.enabled || var.console_history.enabled
+    error_message = "action_logs is on with neither history nor console_history: no policy of this deployment admits the delivery, so CloudWatch Logs adds the groups to the account-shared AWSLogDeliveryWrite20150319 policy, which terraform destroy leaves behind. Turn history on, or make sure another /aws/events/ policy of the region admits delivery.logs.amazonaws.com."
+  }
+}
+
 module "reconciler" {
   source = "./modules/reconciler"
   count  = var.reconciler.enabled ? 1 : 0

@@ -17,3 +17,8 @@ output "rule_arn" {
   description = "ARN of the rule on the default bus that forwards ECS events."
   value       = aws_cloudwatch_event_rule.this.arn
 }
+
+output "console_history_rule_names" {
+  description = "The console-named EventBridge rule (EventsToLogs-...) of each cluster ARN (empty unless console_history is enabled)."
+  value       = var.console_history.enabled ? module.console_history[0].rule_names : {}
+}
