@@ -1,3 +1,8 @@
+output "console_history_rule_names" {
+  description = "The console-named EventBridge rule (EventsToLogs-...) of each cluster ARN (empty unless console_history is enabled)."
+  value       = var.console_history.enabled ? module.console_history[0].rule_names : {}
+}
+
 output "dead_letter_queue_arn" {
   description = "ARN of the queue that keeps events the central bus did not take."
   value       = module.dead_letter.arn
@@ -16,9 +21,4 @@ output "role_arn" {
 output "rule_arn" {
   description = "ARN of the rule on the default bus that forwards ECS events."
   value       = aws_cloudwatch_event_rule.this.arn
-}
-
-output "console_history_rule_names" {
-  description = "The console-named EventBridge rule (EventsToLogs-...) of each cluster ARN (empty unless console_history is enabled)."
-  value       = var.console_history.enabled ? module.console_history[0].rule_names : {}
 }
