@@ -37,7 +37,9 @@ def test_each_cluster_delivers_into_its_own_group_the_module_owns(plan_example) 
         "/aws/events/ecs/action-logs/batch",
         "/aws/events/ecs/action-logs/production",
     ]
-    assert {g.values["retention_in_days"] for g in groups} == {731}  # the example's log_retention_days
+    assert {g.values["retention_in_days"] for g in groups} == {
+        731
+    }  # the example's log_retention_days
     module = module_configuration(plan, "ecs_events", "action_logs")
     (destination,) = [
         r for r in module["resources"] if r["type"] == "aws_cloudwatch_log_delivery_destination"

@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from tests.console_names import console_log_group, console_rule_name
 from tests.events import (
     container_instance_event,
     deployment_event,
@@ -20,6 +19,7 @@ from tests.events import (
 )
 from tests.plan import Plan
 from tests.terraform.test_event_patterns import in_cluster, matches
+from tools.console_names import console_log_group, console_rule_name
 from tools.terraform import REPO_ROOT
 
 PRODUCTION = "arn:aws:ecs:eu-west-1:111122223333:cluster/production"
