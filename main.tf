@@ -70,6 +70,7 @@ locals {
     ALERT_LOG_LINES            = var.alerts.last_log_lines.enabled ? tostring(var.alerts.last_log_lines.lines) : "0"
     ALERT_LOG_TIMEOUT_MS       = tostring(var.alerts.last_log_lines.timeout_ms)
     ALERT_CHAT_FORMAT          = var.alerts.chat_format ? "on" : "off"
+    ALERT_ACTION_REASON        = var.action_logs.enabled ? "on" : "off"
   }
   metric_namespace = "ECSEvents"
 
@@ -81,6 +82,22 @@ locals {
 }
 
 data "aws_partition" "current" {}
+
+# With Action Logs on, deployment-failure and daemon alerts carry AWS's reason, read from the
+# clusters' Action Logs groups (alerts/action_reason.py): the publisher's policy and that read.
+data "aws_iam_policy_document" "alerts_read_action_logs" {
+  count                   = var.alerts.enabled && var.action_logs.enabled ? 1 : 0
+  source_policy_documents = [module.alerts[0].publisher_policy_json]
+
+  statement {
+    sid     = "ReadActionLogsReasons"
+    actions = ["logs:FilterLogEvents"]
+    resources = flatten([for arn in var.cluster_arns : [
+      "arn:${split(":", arn)[1]}:logs:${split(":", arn)[3]}:${split(":", arn)[4]}:log-group:/aws/events/ecs/action-logs/${split("/", arn)[1]}",
+      "arn:${split(":", arn)[1]}:logs:${split(":", arn)[3]}:${split(":", arn)[4]}:log-group:/aws/events/ecs/action-logs/${split("/", arn)[1]}:*",
+    ]])
+  }
+}
 
 module "event_bus" {
   source = "./modules/event_bus"
@@ -123,7 +140,9 @@ module "handler" {
     METRIC_NAMESPACE = local.metric_namespace
     STACK_NAME       = var.name
   })
-  extra_policy_json  = var.alerts.enabled ? module.alerts[0].publisher_policy_json : null
+  extra_policy_json = !var.alerts.enabled ? null : (
+    var.action_logs.enabled ? data.aws_iam_policy_document.alerts_read_action_logs[0].json : module.alerts[0].publisher_policy_json
+  )
   kms_key_arn        = var.kms_key_arn
   log_retention_days = var.log_retention_days
   alarm_actions      = var.alarm_actions

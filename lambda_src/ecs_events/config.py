@@ -66,6 +66,9 @@ class AlertSettings:
     log_timeout_seconds: float = 2.0
     # HTTPS subscribers (Amazon Q Developer in chat applications) get the chat form.
     chat: bool = True
+    # Deployment-failure and daemon alerts carry AWS's reason from the cluster's ECS Action
+    # Logs (modules/action_logs), read within log_timeout_seconds.
+    action_reason: bool = False
 
     @property
     def enabled(self) -> bool:
@@ -125,6 +128,7 @@ def _alert_settings(env: Mapping[str, str]) -> AlertSettings:
         log_lines=min(_non_negative_int(env, "ALERT_LOG_LINES", 10), _MAX_LOG_LINES),
         log_timeout_seconds=_non_negative_int(env, "ALERT_LOG_TIMEOUT_MS", 2000) / 1000,
         chat=env.get("ALERT_CHAT_FORMAT", "on").strip().lower() not in ("off", "false", "0"),
+        action_reason=env.get("ALERT_ACTION_REASON", "off").strip().lower() in ("on", "true", "1"),
     )
 
 

@@ -13,7 +13,8 @@ import pytest
 
 from ecs_events.alerts.action_reason import ActionReasonReader, action_logs_group
 from ecs_events.alerts.classify import service_alert
-from ecs_events.config import AlertSettings
+from ecs_events.alerts.send import ALERT_KEY, AlertSender
+from ecs_events.config import AlertSettings, Settings
 from ecs_events.events import parse_event
 from tests.events import ACCOUNT, REGION, deployment_event
 
@@ -163,3 +164,52 @@ def test_a_deployment_alert_carries_awss_reason(logs) -> None:
 def test_a_deployment_alert_without_a_reason_is_unchanged(logs) -> None:
     alert = deployment_alert(now_millis())
     assert reader(logs).add_to(alert) == alert
+
+
+# --- the alert path: settings and the sender -------------------------------------------
+
+
+def test_the_reason_is_off_unless_the_module_turns_it_on() -> None:
+    off = Settings.from_env({"ALERT_TOPIC_ARN": "t", "ALERT_TABLE_NAME": "a"}).alerts
+    on = Settings.from_env(
+        {"ALERT_TOPIC_ARN": "t", "ALERT_TABLE_NAME": "a", "ALERT_ACTION_REASON": "on"}
+    ).alerts
+    assert (off.action_reason, on.action_reason) == (False, True)
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.published: list[dict[str, Any]] = []
+
+    def publish(self, **request: Any) -> None:
+        self.published.append(request)
+
+
+def sent_text(dynamodb: Any, logs: Any, action_reason: bool, at: int) -> str:
+    dynamodb.create_table(
+        TableName="alerts",
+        KeySchema=[{"AttributeName": ALERT_KEY, "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": ALERT_KEY, "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    settings = AlertSettings(
+        topic_arn="arn:aws:sns:t", table_name="alerts", action_reason=action_reason, chat=False
+    )
+    sns = Recorder()
+    sender = AlertSender(settings, dynamodb, sns, metrics_out=lambda line: None)
+    sender.action_reason = reader(logs)
+    sender.send_once(deployment_alert(at))
+    (request,) = sns.published
+    return str(request["Message"])
+
+
+def test_the_sender_adds_awss_reason_when_on(dynamodb, logs) -> None:
+    at = now_millis()
+    deliver(logs, at, [record("No rollback candidate was found")])
+    assert "No rollback candidate was found" in sent_text(dynamodb, logs, True, at)
+
+
+def test_the_sender_reads_no_action_logs_when_off(dynamodb, logs) -> None:
+    at = now_millis()
+    deliver(logs, at, [record("No rollback candidate was found")])
+    assert "No rollback candidate was found" not in sent_text(dynamodb, logs, False, at)

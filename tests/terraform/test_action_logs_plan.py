@@ -81,3 +81,37 @@ def test_saved_queries_read_every_clusters_action_logs(plan_example) -> None:
 
 def test_action_logs_are_off_by_default(plan_example) -> None:
     assert in_action_logs(plan_example("basic"), "aws_cloudwatch_log_delivery_source") == []
+
+
+WITH_ALERTS = {
+    "cluster_arns": [PRODUCTION],
+    "alerts": {"enabled": True, "topic_arn": "arn:aws:sns:eu-west-1:111122223333:ops"},
+}
+
+
+def handler_variables(plan: Plan) -> dict[str, str]:
+    function = plan.one("aws_lambda_function", "module.handler.").values
+    return dict(function["environment"][0]["variables"])
+
+
+def test_alerts_read_awss_reason_when_action_logs_are_on(plan_root) -> None:
+    on = plan_root({**WITH_ALERTS, "action_logs": {"enabled": True}})
+    off = plan_root(WITH_ALERTS)
+    assert handler_variables(on)["ALERT_ACTION_REASON"] == "on"
+    assert handler_variables(off)["ALERT_ACTION_REASON"] == "off"
+
+
+def test_the_handler_may_read_only_the_action_logs_groups(plan_root) -> None:
+    # The merged policy's JSON waits for the alerts table's ARN, unknown at plan time: the
+    # statement is read from the configuration.
+    plan = plan_root({**WITH_ALERTS, "action_logs": {"enabled": True}})
+    module = plan.document["configuration"]["root_module"]
+    (document,) = [
+        r
+        for r in module["resources"]
+        if r["address"] == "data.aws_iam_policy_document.alerts_read_action_logs"
+    ]
+    (statement,) = document["expressions"]["statement"]
+    assert statement["actions"]["constant_value"] == ["logs:FilterLogEvents"]
+    assert statement["sid"]["constant_value"] == "ReadActionLogsReasons"
+    assert statement["resources"]["references"] == ["var.cluster_arns"]
