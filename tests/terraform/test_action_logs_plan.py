@@ -20,7 +20,7 @@ def test_each_cluster_is_a_delivery_source_of_type_action_logs(plan_example) -> 
     sources = in_action_logs(plan_example("complete"), "aws_cloudwatch_log_delivery_source")
     assert sorted(s.values["resource_arn"] for s in sources) == sorted([PRODUCTION, BATCH])
     # CloudWatch Logs' PutDeliverySource reference: "For Amazon ECS, the valid value is
-    # ACTION_LOGS" (unverified on AWS; tools/smoke.py --aws checks it).
+    # ACTION_LOGS" (unverified on AWS).
     assert {s.values["log_type"] for s in sources} == {"ACTION_LOGS"}
 
 
