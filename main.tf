@@ -71,6 +71,7 @@ locals {
     ALERT_LOG_TIMEOUT_MS       = tostring(var.alerts.last_log_lines.timeout_ms)
     ALERT_CHAT_FORMAT          = var.alerts.chat_format ? "on" : "off"
     ALERT_REDACT_PATTERNS      = jsonencode(var.alerts.last_log_lines.redact_patterns)
+    ALERT_ACTION_REASON        = var.action_logs.enabled ? "on" : "off"
   }
   metric_namespace = "ECSEvents"
 
@@ -82,6 +83,22 @@ locals {
 }
 
 data "aws_partition" "current" {}
+
+# With Action Logs on, deployment-failure and daemon alerts carry AWS's reason, read from the
+# clusters' Action Logs groups (alerts/action_reason.py): the publisher's policy and that read.
+data "aws_iam_policy_document" "alerts_read_action_logs" {
+  count                   = var.alerts.enabled && var.action_logs.enabled ? 1 : 0
+  source_policy_documents = [module.alerts[0].publisher_policy_json]
+
+  statement {
+    sid     = "ReadActionLogsReasons"
+    actions = ["logs:FilterLogEvents"]
+    resources = flatten([for arn in var.cluster_arns : [
+      "arn:${split(":", arn)[1]}:logs:${split(":", arn)[3]}:${split(":", arn)[4]}:log-group:/aws/events/ecs/action-logs/${split("/", arn)[1]}",
+      "arn:${split(":", arn)[1]}:logs:${split(":", arn)[3]}:${split(":", arn)[4]}:log-group:/aws/events/ecs/action-logs/${split("/", arn)[1]}:*",
+    ]])
+  }
+}
 
 module "event_bus" {
   source = "./modules/event_bus"
@@ -124,7 +141,9 @@ module "handler" {
     METRIC_NAMESPACE = local.metric_namespace
     STACK_NAME       = var.name
   })
-  extra_policy_json  = var.alerts.enabled ? module.alerts[0].publisher_policy_json : null
+  extra_policy_json = !var.alerts.enabled ? null : (
+    var.action_logs.enabled ? data.aws_iam_policy_document.alerts_read_action_logs[0].json : module.alerts[0].publisher_policy_json
+  )
   kms_key_arn        = var.kms_key_arn
   log_retention_days = var.log_retention_days
   alarm_actions      = var.alarm_actions
@@ -169,6 +188,44 @@ module "history" {
   tags            = var.tags
 
   create_log_resource_policy = var.history.create_log_resource_policy
+}
+
+module "console_history" {
+  source = "./modules/console_history"
+  count  = var.console_history.enabled ? 1 : 0
+
+  name              = var.name
+  cluster_arns      = var.cluster_arns
+  retention_days    = var.console_history.retention_days
+  create_log_groups = var.console_history.create_log_groups
+  kms_key_arn       = var.kms_key_arn
+  queue_kms_key_arn = var.kms_key_arn
+  alarm_actions     = var.alarm_actions
+  tags              = var.tags
+
+  # The event log's policy admits every /aws/events/ group of the region, these included;
+  # without the event log, the same switch says whether this deployment creates one.
+  create_log_resource_policy = !var.history.enabled && var.history.create_log_resource_policy
+}
+
+module "action_logs" {
+  source = "./modules/action_logs"
+  count  = var.action_logs.enabled ? 1 : 0
+
+  name           = var.name
+  cluster_arns   = var.cluster_arns
+  retention_days = coalesce(var.action_logs.retention_days, var.log_retention_days)
+  kms_key_arn    = var.kms_key_arn
+  tags           = var.tags
+}
+
+# The Action Logs groups are admitted by this deployment's /aws/events/ policy (the event
+# log's, or the console history's); with neither, CreateDelivery edits an account-shared one.
+check "action_logs_policy" {
+  assert {
+    condition     = !var.action_logs.enabled || var.history.enabled || var.console_history.enabled
+    error_message = "action_logs is on with neither history nor console_history: no policy of this deployment admits the delivery, so CloudWatch Logs adds the groups to the account-shared AWSLogDeliveryWrite20150319 policy, which terraform destroy leaves behind. Turn history on, or make sure another /aws/events/ policy of the region admits delivery.logs.amazonaws.com."
+  }
 }
 
 module "reconciler" {

@@ -1,3 +1,13 @@
+output "action_logs_log_group_names" {
+  description = "The ECS Action Logs group of each cluster ARN (empty unless action_logs is enabled)."
+  value       = var.action_logs.enabled ? module.action_logs[0].log_group_names : {}
+}
+
+output "action_logs_query_definition_names" {
+  description = "Names of the saved Logs Insights queries over the Action Logs (empty unless action_logs is enabled)."
+  value       = var.action_logs.enabled ? module.action_logs[0].query_definition_names : []
+}
+
 output "alert_alarm_arn" {
   description = "ARN of the alarm on the failure metric, or null when alerts or the alarm are off."
   value       = var.alerts.enabled ? module.alerts[0].alarm_arn : null
@@ -11,6 +21,16 @@ output "alert_table_name" {
 output "alert_topic_arn" {
   description = "ARN of the SNS topic alerts are published to, or null when alerts are off."
   value       = var.alerts.enabled ? module.alerts[0].topic_arn : null
+}
+
+output "console_history_log_group_names" {
+  description = "The ECS console's History log group of each cluster ARN (empty unless console_history is enabled)."
+  value       = var.console_history.enabled ? module.console_history[0].log_group_names : {}
+}
+
+output "console_history_rule_names" {
+  description = "The console-named EventBridge rule (EventsToLogs-...) of each cluster ARN (empty unless console_history is enabled)."
+  value       = var.console_history.enabled ? module.console_history[0].rule_names : {}
 }
 
 output "container_instance_table_arn" {

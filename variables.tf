@@ -294,6 +294,35 @@ variable "history" {
   }
 }
 
+variable "console_history" {
+  description = "The ECS console's History tab (event history) for each of cluster_arns, which must be named: the log group /aws/events/ecs/containerinsights/<cluster>/performance and the EventBridge rule under the name the console computes (EventsToLogs-...), as the console creates them when capture is turned on there. Each event is then also ingested into CloudWatch Logs once more per cluster group. retention_days: the console's default is 7. create_log_groups = false writes into groups that already exist (capture turned on in the console before; or import them, see the README). The groups are admitted by the event log's Logs resource policy (history), so none is added per cluster."
+  type = object({
+    enabled           = optional(bool, false)
+    retention_days    = optional(number, 7)
+    create_log_groups = optional(bool, true)
+  })
+  default = {}
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.console_history.retention_days)
+    error_message = "console_history.retention_days must be a value CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
+  }
+}
+
+variable "action_logs" {
+  description = "ECS Action Logs (service-deployment and daemon decisions, with the reasons events lack, such as \"No rollback candidate was found\") of each of cluster_arns, which must be named, delivered into /aws/events/ecs/action-logs/<cluster> with two saved Logs Insights queries (deployment errors, one deployment's timeline). The event log's Logs resource policy (history) admits the delivery; without it CreateDelivery would add the groups to the account-shared AWSLogDeliveryWrite20150319 policy. retention_days null keeps them for log_retention_days."
+  type = object({
+    enabled        = optional(bool, false)
+    retention_days = optional(number)
+  })
+  default = {}
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], coalesce(var.action_logs.retention_days, 365))
+    error_message = "action_logs.retention_days must be null (use log_retention_days) or a value CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
+  }
+}
+
 variable "reconciler" {
   description = "Scheduled reconciler that heals the mirror from the ECS API through the version guard; off by default."
   type = object({

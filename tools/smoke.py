@@ -6,7 +6,10 @@
 3. delivers an ECS task event (a container that exited 1) to the handler's queue, as
    EventBridge would;
 4. waits for the task's item in the task table and for the alert on the subscribed queue;
-5. unsubscribes, deletes its queue and destroys the stack, also after an error or Ctrl-C.
+5. finds the ECS console's History capture of a cluster, under the names the console looks
+   for (the rule EventsToLogs-... and /aws/events/ecs/containerinsights/<cluster>/performance),
+   computed by tools/console_names.py, not read from Terraform;
+6. unsubscribes, deletes its queue and destroys the stack, also after an error or Ctrl-C.
 
 On AWS (a maintainer's release step; it creates billable resources for a few minutes):
 
@@ -38,6 +41,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from tools.console_names import console_log_group, console_rule_name
 from tools.demo import events as demo_events
 from tools.demo.lambda_service import LambdaStandIn, deliver, load_handler
 from tools.demo.report import collect_alerts
@@ -112,7 +116,7 @@ class Smoke:
         session = boto3.session.Session(region_name=region)
         self.clients = {
             name: session.client(name, endpoint_url=endpoint)
-            for name in ("dynamodb", "lambda", "sns", "sqs", "sts")
+            for name in ("dynamodb", "events", "lambda", "logs", "sns", "sqs", "sts")
         }
 
     def run(self) -> None:
@@ -141,11 +145,16 @@ class Smoke:
             if not alerts or task_arn.rsplit("/", 1)[-1] not in json.dumps(alerts):
                 raise AssertionError(f"no alert for the task on the subscribed queue: {alerts}")
             screen.detail(f"alert received: {alerts[0].get('subject', '')}")
+        with screen.step(5, "Check the console's History rule and group, by the console's names"):
+            self._console_history(outputs)
 
     def _apply(self) -> dict[str, Any]:
         sources = copy_sources(self.workdir / "terraform")
         self.workspace = Workspace(sources / EXAMPLE)
+        account = self.clients["sts"].get_caller_identity()["Account"]
+        cluster = f"arn:aws:ecs:{self.region}:{account}:cluster/{self.name}"
         variables = {
+            "console_history_cluster_arns": [cluster],
             "region": self.region,
             "name": self.name,
             "alerts_enabled": True,
@@ -156,6 +165,18 @@ class Smoke:
         self.applying = True
         self.workspace.apply()
         return self.workspace.outputs()
+
+    def _console_history(self, outputs: dict[str, Any]) -> None:
+        (cluster_arn,) = outputs["console_history_rule_names"]
+        rule = self.clients["events"].describe_rule(Name=console_rule_name(cluster_arn))
+        group = console_log_group(cluster_arn)
+        (target,) = self.clients["events"].list_targets_by_rule(Rule=rule["Name"])["Targets"]
+        if not target["Arn"].endswith(f":log-group:{group}"):
+            raise AssertionError(f"{rule['Name']} writes to {target['Arn']}, not {group}")
+        found = self.clients["logs"].describe_log_groups(logGroupNamePrefix=group)["logGroups"]
+        if [g["logGroupName"] for g in found] != [group]:
+            raise AssertionError(f"no log group {group}: {found}")
+        self.screen.detail(f"rule {rule['Name']} -> {group}")
 
     def _queue_arn(self, queue_url: str) -> str:
         attributes = self.clients["sqs"].get_queue_attributes(
@@ -225,7 +246,7 @@ class Smoke:
         return collect_alerts(self.clients["sqs"], self.alert_queue_url)
 
     def clean_up(self) -> None:
-        with self.screen.step(5, "Clean up: unsubscribe, delete the queue, terraform destroy"):
+        with self.screen.step(6, "Clean up: unsubscribe, delete the queue, terraform destroy"):
             if self.subscription:
                 self.clients["sns"].unsubscribe(SubscriptionArn=self.subscription)
             if self.alert_queue_url:
@@ -267,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
         "--emulator", action="store_true", help="start the local emulator and run against it"
     )
     args = parser.parse_args(argv)
-    screen = Screen(5)
+    screen = Screen(6)
     endpoint = os.environ.get("SMOKE_ENDPOINT_URL")
     emulator = LocalEmulator(Path(tempfile.mkdtemp(prefix="ecs-events-smoke-")) / "emulator.log")
     code = 0

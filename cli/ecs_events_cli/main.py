@@ -4,6 +4,7 @@ the handler's dead-letter queue back through it.
     ecs-events tasks --cluster production --status STOPPED --since 24h
     ecs-events task 4fd8ba3eb0ae4bb4a3fa8d2e39d79c4a --cluster production
     ecs-events instances --cluster production
+    ecs-events service web --cluster production
     ecs-events backfill --cluster production
     ecs-events redrive
 
@@ -24,13 +25,14 @@ from importlib import metadata
 from typing import NoReturn
 
 from . import aws, render
-from .commands import backfill, instances, redrive, task, tasks
+from .commands import backfill, instances, redrive, service, task, tasks
 from .errors import EXIT_STATUSES, INTERNAL, INTERRUPTED, USAGE, CliError, Target, explain
 
 COMMANDS = {
     "tasks": tasks,
     "task": task,
     "instances": instances,
+    "service": service,
     "backfill": backfill,
     "redrive": redrive,
 }

@@ -13,4 +13,7 @@ module "ecs_events" {
   name   = var.name
   alerts = { enabled = var.alerts_enabled }
   tables = { deletion_protection = var.deletion_protection }
+
+  cluster_arns    = var.console_history_cluster_arns
+  console_history = { enabled = length(var.console_history_cluster_arns) > 0 }
 }

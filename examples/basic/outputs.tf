@@ -3,6 +3,11 @@ output "alert_topic_arn" {
   value       = module.ecs_events.alert_topic_arn
 }
 
+output "console_history_rule_names" {
+  description = "The console-named rule (EventsToLogs-...) of each console_history_cluster_arns entry."
+  value       = module.ecs_events.console_history_rule_names
+}
+
 output "handler_function_name" {
   description = "The function that mirrors the events."
   value       = module.ecs_events.handler_function_name

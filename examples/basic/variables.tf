@@ -21,3 +21,9 @@ variable "deletion_protection" {
   type        = bool
   default     = true
 }
+
+variable "console_history_cluster_arns" {
+  description = "Clusters whose ECS console History tab is turned on (and which alone are mirrored); empty mirrors every cluster and leaves the console alone. tools/smoke.py sets one."
+  type        = list(string)
+  default     = []
+}

@@ -157,6 +157,15 @@ module "ecs_events" {
     retention_days = 400
   }
 
+  # The ECS console's History tab for both clusters, as the console would set it up.
+  console_history = {
+    enabled        = true
+    retention_days = 30
+  }
+
+  # AWS's own reasons for deployment decisions, beside the events.
+  action_logs = { enabled = true }
+
   reconciler = {
     enabled          = true
     schedule_minutes = 10

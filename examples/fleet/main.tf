@@ -79,5 +79,8 @@ module "member_secondary" {
   # Only the production cluster of this region joins the fleet's view.
   cluster_arns = ["arn:aws:ecs:${var.member_regions.secondary}:${var.member_account_id}:cluster/production"]
 
+  # The console reads the member account: its History tab is turned on here.
+  console_history = { enabled = true }
+
   tags = var.tags
 }

@@ -69,6 +69,9 @@ class AlertSettings:
     chat: bool = True
     # Patterns redacted from log lines besides the built-in secret shapes (alerts/redact.py).
     redact_patterns: tuple[re.Pattern[str], ...] = ()
+    # Deployment-failure and daemon alerts carry AWS's reason from the cluster's ECS Action
+    # Logs (modules/action_logs), read within log_timeout_seconds.
+    action_reason: bool = False
 
     @property
     def enabled(self) -> bool:
@@ -129,6 +132,7 @@ def _alert_settings(env: Mapping[str, str]) -> AlertSettings:
         log_timeout_seconds=_non_negative_int(env, "ALERT_LOG_TIMEOUT_MS", 2000) / 1000,
         chat=env.get("ALERT_CHAT_FORMAT", "on").strip().lower() not in ("off", "false", "0"),
         redact_patterns=_redact_patterns(env),
+        action_reason=env.get("ALERT_ACTION_REASON", "off").strip().lower() in ("on", "true", "1"),
     )
 
 

@@ -86,3 +86,19 @@ module "dead_letter" {
   kms_key_arn       = var.kms_key_arn
   tags              = var.tags
 }
+
+# The console's History tab of the member's clusters: the console reads this account.
+module "console_history" {
+  source = "../console_history"
+  count  = var.console_history.enabled ? 1 : 0
+
+  name                       = var.name
+  cluster_arns               = var.cluster_arns
+  retention_days             = var.console_history.retention_days
+  create_log_groups          = var.console_history.create_log_groups
+  create_log_resource_policy = var.console_history.create_log_resource_policy
+  kms_key_arn                = var.console_history.kms_key_arn
+  queue_kms_key_arn          = var.kms_key_arn
+  alarm_actions              = var.alarm_actions
+  tags                       = var.tags
+}

@@ -1,3 +1,8 @@
+output "console_history_rule_names" {
+  description = "The console-named EventBridge rule (EventsToLogs-...) of each cluster ARN (empty unless console_history is enabled)."
+  value       = var.console_history.enabled ? module.console_history[0].rule_names : {}
+}
+
 output "dead_letter_queue_arn" {
   description = "ARN of the queue that keeps events the central bus did not take."
   value       = module.dead_letter.arn

@@ -98,6 +98,23 @@ variable "read_role" {
   }
 }
 
+variable "console_history" {
+  description = "The ECS console's History tab for each of cluster_arns (which must be named) in this member account and region, where the console reads it: the log group /aws/events/ecs/containerinsights/<cluster>/performance and the console-named rule EventsToLogs-... retention_days: the console's default is 7. create_log_groups = false writes into groups turned on in the console before. create_log_resource_policy: one Logs resource policy for /aws/events/ groups of this region (a region holds at most 10); false when the account already has one. kms_key_arn: a key whose policy lets CloudWatch Logs use it, or null."
+  type = object({
+    enabled                    = optional(bool, false)
+    retention_days             = optional(number, 7)
+    create_log_groups          = optional(bool, true)
+    create_log_resource_policy = optional(bool, true)
+    kms_key_arn                = optional(string)
+  })
+  default = {}
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.console_history.retention_days)
+    error_message = "console_history.retention_days must be a value CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
+  }
+}
+
 variable "kms_key_arn" {
   # Its policy must let EventBridge use it.
   description = "Customer managed KMS key for the dead-letter queue; null uses SQS managed encryption."

@@ -56,3 +56,12 @@ def test_the_release_check_finds_the_item_and_the_alert(smoke_output: tuple[int,
 def test_the_release_check_destroys_what_it_applied(smoke_output: tuple[int, str]) -> None:
     _, output = smoke_output
     assert "destroyed" in output.rsplit("Clean up", 1)[-1]
+
+
+def test_the_release_check_finds_the_consoles_history_capture(
+    smoke_output: tuple[int, str],
+) -> None:
+    # Found by the names the ECS console computes (tools/console_names.py), not Terraform's.
+    _, output = smoke_output
+    assert "rule EventsToLogs-smoke-" in output
+    assert "/aws/events/ecs/containerinsights/smoke-" in output

@@ -187,7 +187,12 @@ EVERY_ECS_EVENT = [
 
 
 def fleet_pattern(plan, address_part: str) -> dict[str, Any]:
-    rule = plan.one("aws_cloudwatch_event_rule", address_part)
+    # The forwarding or central rule itself, not the console-named ones beside it.
+    (rule,) = [
+        r
+        for r in plan.of_type("aws_cloudwatch_event_rule")
+        if address_part in r.address and ".console_history[" not in r.address
+    ]
     return dict(json.loads(rule.values["event_pattern"]))
 
 

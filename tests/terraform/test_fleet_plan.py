@@ -67,13 +67,25 @@ def test_each_member_region_gets_one_rule_its_role_and_a_dead_letter_queue(fleet
         "aws_iam_role": 2,
         "aws_iam_role_policy": 2,
     }
-    assert counts(fleet, "module.member_secondary.") == forwarding
+    # The secondary region also turns on the console's History tab of its one cluster.
+    assert counts(fleet, "module.member_secondary.") == {
+        **forwarding,
+        "aws_cloudwatch_event_rule": 2,
+        "aws_cloudwatch_event_target": 2,
+        "aws_cloudwatch_log_group": 1,
+        "aws_cloudwatch_log_resource_policy": 1,
+        "aws_sqs_queue": 2,
+        "aws_sqs_queue_policy": 2,
+        "aws_cloudwatch_metric_alarm": 2,
+    }
 
 
 def test_member_rules_forward_the_ecs_events_the_central_module_consumes(fleet) -> None:
     patterns = {}
     for member in MEMBERS:
-        rule = fleet.one("aws_cloudwatch_event_rule", f"module.{member}.").values
+        rule = fleet.one(
+            "aws_cloudwatch_event_rule", f"module.{member}.aws_cloudwatch_event_rule.this"
+        ).values
         assert rule["event_bus_name"] == "default"
         patterns[member] = json.loads(rule["event_pattern"])
         assert patterns[member]["source"] == ["aws.ecs"]
@@ -91,7 +103,9 @@ def test_member_rules_forward_the_ecs_events_the_central_module_consumes(fleet) 
 
 def test_member_targets_are_the_central_bus_with_a_role_retries_and_a_dlq(fleet) -> None:
     for member in MEMBERS:
-        target = fleet.one("aws_cloudwatch_event_target", f"module.{member}.").values
+        target = fleet.one(
+            "aws_cloudwatch_event_target", f"module.{member}.aws_cloudwatch_event_target.this"
+        ).values
         assert target["retry_policy"] == [
             {"maximum_event_age_in_seconds": 86400, "maximum_retry_attempts": 185}
         ]

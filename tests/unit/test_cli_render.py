@@ -242,7 +242,7 @@ def test_region_is_the_flag_then_aws_region_then_aws_default_region(argv, env, e
 def test_every_option_of_every_command_has_help() -> None:
     parser = main.build_parser()
     commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
-    assert set(commands) == {"tasks", "task", "instances", "backfill", "redrive"}
+    assert set(commands) == {"tasks", "task", "instances", "service", "backfill", "redrive"}
     for command in [parser, *commands.values()]:
         for action in command._actions:
             if isinstance(action, argparse._SubParsersAction):

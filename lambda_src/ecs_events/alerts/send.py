@@ -37,6 +37,7 @@ from botocore.exceptions import ClientError
 from ..config import AlertSettings
 from ..logs import LOGGER
 from ..retry import RetryPolicy
+from .action_reason import ActionReasonReader
 from .last_words import LogReader
 from .render import Alert, failure_metric, sns_message
 from .storm import StormGate, with_held_back
@@ -78,6 +79,7 @@ class AlertSender:
         self.token = token
         self.storm = StormGate(dynamodb, settings.table_name or "", settings.storm_window_seconds)
         self.log_reader = LogReader(settings, retry=self.retry)
+        self.action_reason = ActionReasonReader(settings.log_timeout_seconds)
 
     def send_once(self, alert: Alert) -> str:
         """SENT; ALREADY_SENT when this alert is marked sent; HELD_BACK when a storm window
@@ -100,6 +102,8 @@ class AlertSender:
             storm = self.storm.admit(alert, now)
             if storm.send:
                 message = self.log_reader.add_to(with_held_back(alert, storm))
+                if self.settings.action_reason:
+                    message = self.action_reason.add_to(message)
                 self.sns.publish(
                     TopicArn=self.settings.topic_arn,
                     **_keyed_message(message, self.settings.chat),
