@@ -12,7 +12,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from ecs_events.backfill import Backfill, Throttled
+from ecs_events.backfill import Backfill, Throttled, backfill_retry
 from ecs_events.config import Settings
 from ecs_events.handler import Processor
 from tests.events import ACCOUNT, REGION, task_event
@@ -144,14 +144,15 @@ def expect_listing(
     )
 
 
-def run(ecs_client: Any, dynamodb: Any, sleep: FakeSleep | None = None, **kwargs: Any) -> Any:
+def run(
+    ecs_client: Any, dynamodb: Any, sleep: FakeSleep | None = None, max_attempts: int = 6
+) -> Any:
     backfill = Backfill(
         ecs_client,
         dynamodb,
         TASK_TABLE,
         CONTAINER_INSTANCE_TABLE,
-        sleep=sleep or FakeSleep(),
-        **kwargs,
+        retry=backfill_retry(attempts=max_attempts, sleep=sleep or FakeSleep()),
     )
     return backfill.run("production")
 

@@ -1,4 +1,4 @@
-"""Bounded, jittered retries of transient errors; everything else raises at once."""
+"""AWS call facts: error codes, transient errors, and the one bounded, jittered retry policy."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import random
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
 
-from ecs_events.retry import RetryPolicy, is_transient
+from ecs_events.aws import RetryPolicy, is_transient
 
 
 def client_error(code: str, status: int = 400) -> ClientError:
