@@ -286,6 +286,16 @@ def test_throttling_that_outlasts_the_retries_stops_the_run(ecs, dynamodb) -> No
         run(client, dynamodb, max_attempts=3)
 
 
+def test_a_server_fault_is_retried_like_throttling_and_counted_apart(ecs, dynamodb) -> None:
+    client, stubber = ecs
+    expect_listing(stubber, running=[], stopped=[TASK_ARN])
+    stubber.add_client_error("describe_tasks", "ServerException", "try again", 500)
+    stubber.add_response("describe_tasks", {"tasks": [described_task(version=7)], "failures": []})
+    result = run(client, dynamodb)
+    assert result.tasks == {"applied": 1}
+    assert (result.requests["retried"], result.requests["throttled"]) == (1, 0)
+
+
 def test_other_errors_are_not_retried(ecs, dynamodb) -> None:
     client, stubber = ecs
     stubber.add_client_error("list_tasks", "AccessDeniedException", "not allowed", 400)
