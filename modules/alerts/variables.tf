@@ -30,6 +30,27 @@ variable "topic_kms_key_arn" {
   }
 }
 
+variable "rules" {
+  description = "Which failures alert and what an alert holds, passed to the handler as its environment (handler_environment): the triggers that are on, the exit codes that count as failure (empty: any non-zero), the family and service filters (empty: all), how long one delivery holds an alert before a redelivery may send it (the handler's timeout), the storm window, the log lines and their time budget, and the chat form."
+  type = object({
+    triggers             = map(bool)
+    exit_codes           = list(number)
+    families             = list(string)
+    services             = list(string)
+    claim_seconds        = number
+    storm_window_minutes = number
+    log_lines            = number
+    log_timeout_ms       = number
+    chat_format          = bool
+  })
+}
+
+variable "cluster_arns" {
+  description = "Alert only on events of these ECS clusters; empty alerts on every cluster whose events reach the bus."
+  type        = list(string)
+  default     = []
+}
+
 variable "publisher_role_arns" {
   description = "IAM roles allowed to publish to the created topic (the handler's role)."
   type        = list(string)

@@ -131,6 +131,10 @@ def test_the_forwarder_forwards_and_admits_exactly_the_detail_types() -> None:
 
 def test_the_module_routes_every_detail_type() -> None:
     """The state rule and the alert rules together take every type the handler reads."""
-    routing = [ROOT / "main.tf", *sorted((ROOT / "modules/alerts").glob("*.tf"))]
+    routing = [
+        path
+        for module in ("handler", "alerts")
+        for path in (ROOT / "modules" / module).glob("*.tf")
+    ]
     routed = {name for path in routing for name in _DETAIL_TYPE.findall(path.read_text())}
     assert routed == set(DETAIL_TYPES)
