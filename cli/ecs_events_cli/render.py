@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from ecs_events.backfill import BackfillResult
+from ecs_events.ecs import parse_arn
 from ecs_events.state import CONTAINER_INSTANCE_KEY, TASK_KEY
 
 from . import history
@@ -120,9 +121,9 @@ def render_tasks(items: list[dict[str, Any]], colour: bool = False) -> str:
 
 
 def _account_region(arn: str) -> tuple[str, str]:
-    """arn:aws:ecs:<region>:<account>:task/...: the task's own account and region."""
-    parts = arn.split(":")
-    return (parts[4], parts[3]) if len(parts) > 5 else ("-", "-")
+    """The task's own account and region, from its ARN."""
+    parsed = parse_arn(arn)
+    return (parsed.account, parsed.region) if parsed is not None else ("-", "-")
 
 
 def render_task(item: dict[str, Any]) -> str:
