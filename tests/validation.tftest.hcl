@@ -86,3 +86,55 @@ run "a_topic_key_must_be_a_key_arn" {
 
   expect_failures = [var.alerts]
 }
+
+# --- a fleet: the central bus and the members the reconciler reads ---------------------
+
+run "a_created_bus_must_admit_someone" {
+  command = plan
+
+  variables {
+    event_bus = { name = "fleet", create = true }
+  }
+
+  expect_failures = [var.event_bus]
+}
+
+run "a_created_bus_admits_exactly_one_kind" {
+  command = plan
+
+  variables {
+    event_bus = { name = "fleet", create = true, organization_id = "o-a1b2c3d4e5", account_ids = ["444455556666"] }
+  }
+
+  expect_failures = [var.event_bus]
+}
+
+run "only_a_created_bus_has_a_policy" {
+  command = plan
+
+  variables {
+    event_bus = { name = "default", account_ids = ["444455556666"] }
+  }
+
+  expect_failures = [var.event_bus]
+}
+
+run "the_default_bus_is_never_created" {
+  command = plan
+
+  variables {
+    event_bus = { name = "default", create = true, account_ids = ["444455556666"] }
+  }
+
+  expect_failures = [var.event_bus]
+}
+
+run "member_accounts_need_the_read_role_name" {
+  command = plan
+
+  variables {
+    reconciler = { enabled = true, members = { account_ids = ["444455556666"] } }
+  }
+
+  expect_failures = [var.reconciler]
+}
