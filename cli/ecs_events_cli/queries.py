@@ -37,7 +37,7 @@ from botocore.exceptions import ClientError
 from ecs_events.ecs import ecs_arn, parse_arn, parse_ecs_arn
 from ecs_events.state import CONTAINER_INSTANCE_KEY, TASK_KEY
 
-# Re-exported: the CLI shows durations and moments through history.
+# Re-exported: the CLI shows durations and moments through queries.
 from ecs_events.times import format_duration as format_duration
 from ecs_events.times import format_millis as format_millis
 
