@@ -77,6 +77,7 @@ module "alerts" {
     log_lines            = var.alerts.last_log_lines.lines
     log_timeout_ms       = var.alerts.last_log_lines.timeout_ms
     chat_format          = var.alerts.chat_format
+    redact_patterns      = var.alerts.last_log_lines.redact_patterns
   }
   publisher_role_arns = [module.handler.role_arn]
   email_addresses     = var.alerts.email_addresses
@@ -96,13 +97,14 @@ module "history" {
   source = "./modules/history"
   count  = var.history.enabled ? 1 : 0
 
-  name           = var.name
-  cluster_arns   = var.cluster_arns
-  event_bus_name = local.event_bus_name
-  retention_days = coalesce(var.history.retention_days, var.log_retention_days)
-  kms_key_arn    = var.kms_key_arn
-  alarm_actions  = var.alarm_actions
-  tags           = var.tags
+  name            = var.name
+  cluster_arns    = var.cluster_arns
+  event_bus_name  = local.event_bus_name
+  retention_days  = coalesce(var.history.retention_days, var.log_retention_days)
+  log_group_class = var.history.log_class
+  kms_key_arn     = var.kms_key_arn
+  alarm_actions   = var.alarm_actions
+  tags            = var.tags
 
   create_log_resource_policy = var.history.create_log_resource_policy
 }
@@ -150,6 +152,7 @@ module "monitoring" {
     oldest_message_age_seconds = var.monitoring.oldest_message_age_seconds
     errors                     = var.monitoring.errors
     throttles                  = var.monitoring.throttles
+    failed_events              = var.monitoring.failed_events
     period_seconds             = var.monitoring.period_seconds
   }
   optional_parts = {

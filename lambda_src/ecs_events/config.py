@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -70,6 +71,8 @@ class AlertSettings:
     log_timeout_seconds: float = 2.0
     # HTTPS subscribers (Amazon Q Developer in chat applications) get the chat form.
     chat: bool = True
+    # Patterns redacted from log lines besides the built-in secret shapes (alerts/redact.py).
+    redact_patterns: tuple[re.Pattern[str], ...] = ()
 
     @property
     def enabled(self) -> bool:
@@ -143,7 +146,19 @@ def _alert_settings(env: Mapping[str, str]) -> AlertSettings:
         )
         / 1000,
         chat=env.get("ALERT_CHAT_FORMAT", "on").strip().lower() not in ("off", "false", "0"),
+        redact_patterns=_redact_patterns(env),
     )
+
+
+def _redact_patterns(env: Mapping[str, str]) -> tuple[re.Pattern[str], ...]:
+    # Imported here: the alerts package imports this module.
+    from .alerts.redact import BadPattern, compile_patterns
+
+    try:
+        return compile_patterns(env.get("ALERT_REDACT_PATTERNS", ""))
+    except BadPattern as error:
+        # Refused at cold start: a pattern that cannot run would leave secrets in alerts.
+        raise ConfigurationError(f"ALERT_REDACT_PATTERNS {error}") from None
 
 
 def _words(env: Mapping[str, str], name: str, default: str = "") -> frozenset[str]:

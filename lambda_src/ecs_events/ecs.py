@@ -53,10 +53,13 @@ TASK_MOMENTS = (
 # --- ARNs ----------------------------------------------------------------------------
 # arn:<partition>:<service>:<region>:<account>:<resource>
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
-# Partitions are aws and aws-<name> (aws-cn, aws-us-gov, aws-iso-b, aws-eusc); region
-# names start with two to four letters (us-east-1, us-isob-east-1, eusc-de-east-1).
+# Partitions are aws or aws-<name> (aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e,
+# aws-iso-f, aws-eusc); a region is letter groups then a number, and its first group is not
+# always two letters (the European Sovereign Cloud's eusc-de-east-1, us-isob-east-1). The
+# partitions and their region forms are those of the SDKs' partition metadata (botocore's
+# data/partitions.json regionRegex, e.g. ^eusc\-(de)\-\w+\-\d+$).
 _PARTITION = r"aws(?:-[a-z]+)*"
-_REGION = r"[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}"
+_REGION = r"[a-z]+(?:-[a-z]+)+-\d{1,2}"
 # An ECS resource is <type>/[<cluster>/]<id>: the long ARN format names the cluster, the
 # old one does not. Cluster names are letters, digits, hyphens and underscores (up to
 # 255); task and container-instance ids are the same alphabet.

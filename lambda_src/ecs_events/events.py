@@ -67,9 +67,25 @@ def required_arn(detail: dict[str, Any], name: str, resource_type: str) -> str:
     return value
 
 
+# A version becomes the item's `version` number and the write condition's operand, so it
+# must be a DynamoDB number: at most 38 digits of precision ("Exceeding this results in an
+# exception"; a whole number under 10**38 is well inside the magnitude range).
+# https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html#HowItWorks.DataTypes
+MAX_VERSION_DIGITS = 38
+
+
 def required_version(detail: dict[str, Any]) -> int:
+    """detail.version as a whole number DynamoDB can store. A version it cannot store fails
+    the event here, before any write: stored without its version, the item would make every
+    later state of the resource look stale."""
     value = detail.get("version")
     # bool is an int in Python; ECS never sends one as a version.
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise MalformedEvent(f"detail.version is missing or not a whole number: {value!r}")
+        shown = value if not isinstance(value, str) or len(value) <= 60 else value[:60] + "..."
+        raise MalformedEvent(f"detail.version is missing or not a whole number: {shown!r}")
+    if value >= 10**MAX_VERSION_DIGITS:
+        raise MalformedEvent(
+            f"detail.version has more than {MAX_VERSION_DIGITS} digits, the most a DynamoDB "
+            "number holds, so this state cannot be stored with its version"
+        )
     return value

@@ -65,5 +65,6 @@ locals {
     ALERT_LOG_LINES            = var.log_reader.enabled ? tostring(var.rules.log_lines) : "0"
     ALERT_LOG_TIMEOUT_MS       = tostring(var.rules.log_timeout_ms)
     ALERT_CHAT_FORMAT          = var.rules.chat_format ? "on" : "off"
+    ALERT_REDACT_PATTERNS      = jsonencode(var.rules.redact_patterns)
   }
 }

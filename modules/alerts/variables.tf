@@ -31,7 +31,7 @@ variable "topic_kms_key_arn" {
 }
 
 variable "rules" {
-  description = "Which failures alert and what an alert holds, passed to the handler as its environment (handler_environment): the triggers that are on, the exit codes that count as failure (empty: any non-zero), the family and service filters (empty: all), how long one delivery holds an alert before a redelivery may send it (the handler's timeout), the storm window, the log lines and their time budget, and the chat form."
+  description = "Which failures alert and what an alert holds, passed to the handler as its environment (handler_environment): the triggers that are on, the exit codes that count as failure (empty: any non-zero), the family and service filters (empty: all), how long one delivery holds an alert before a redelivery may send it (the handler's timeout), the storm window, the log lines, their time budget and the patterns redacted from them, and the chat form."
   type = object({
     triggers             = map(bool)
     exit_codes           = list(number)
@@ -42,6 +42,7 @@ variable "rules" {
     log_lines            = number
     log_timeout_ms       = number
     chat_format          = bool
+    redact_patterns      = list(string)
   })
 }
 

@@ -77,7 +77,7 @@ class AlertSender:
         self.retry = retry or RetryPolicy()
         self.token = token
         self.storm = StormGate(dynamodb, settings.table_name or "", settings.storm_window_seconds)
-        self.log_reader = LogReader(settings)
+        self.log_reader = LogReader(settings, retry=self.retry)
 
     def send_once(self, alert: Alert) -> str:
         """SENT; ALREADY_SENT when this alert is marked sent; HELD_BACK when a storm window
@@ -107,6 +107,10 @@ class AlertSender:
         except Exception:
             self._release(key, token)
             raise
+        if storm.opened:
+            # Lost, the next window tells this count again; it never loses it.
+            with contextlib.suppress(Exception):
+                self.retry.call(lambda: self.storm.opener_sent(alert))
         with contextlib.suppress(Exception):
             self.metrics_out(failure_metric(alert, self.settings, now))
         try:
@@ -177,11 +181,15 @@ class AlertSender:
 def _keyed_message(alert: Alert, chat: bool) -> dict[str, Any]:
     """The PublishInput with the alert key as a stable id: in the JSON document and as a
     message attribute, so an SQS, Lambda or HTTP receiver can drop a repeat."""
-    message = sns_message(
-        dataclasses.replace(alert, document={**alert.document, ALERT_KEY: alert.key}), chat
+    # Added before the message is built, so that its size is counted against SNS's limit.
+    return sns_message(
+        dataclasses.replace(
+            alert,
+            document={**alert.document, ALERT_KEY: alert.key},
+            attributes={**alert.attributes, ALERT_KEY: alert.key},
+        ),
+        chat,
     )
-    message["MessageAttributes"][ALERT_KEY] = {"DataType": "String", "StringValue": alert.key}
-    return message
 
 
 def _print_line(line: str) -> None:
