@@ -34,6 +34,7 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
+from ecs_events.aws import error_code, error_message
 from ecs_events.ecs import ecs_arn, parse_arn, parse_ecs_arn
 from ecs_events.state import CONTAINER_INSTANCE_KEY, TASK_KEY
 
@@ -276,8 +277,7 @@ def _query_keys(dynamodb: Any, request: dict[str, Any]) -> Iterator[list[str]]:
 def _is_missing_index(error: ClientError) -> bool:
     """DynamoDB says ValidationException ("does not have the specified index"); moto says
     ResourceNotFoundException ("Invalid index"). A missing table never mentions an index."""
-    code = error.response.get("Error", {}).get("Code")
-    message = str(error.response.get("Error", {}).get("Message", "")).lower()
+    code, message = error_code(error), error_message(error).lower()
     return code in ("ValidationException", "ResourceNotFoundException") and "index" in message
 
 

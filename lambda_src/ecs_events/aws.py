@@ -62,6 +62,13 @@ def error_code(error: BaseException) -> str:
     return str(error.response.get("Error", {}).get("Code", ""))
 
 
+def error_message(error: BaseException) -> str:
+    """What AWS said about a failed call, as it said it; "" for anything else."""
+    if not isinstance(error, ClientError):
+        return ""
+    return str(error.response.get("Error", {}).get("Message", ""))
+
+
 def is_condition_failed(error: BaseException) -> bool:
     return error_code(error) == CONDITIONAL_CHECK_FAILED
 

@@ -7,7 +7,7 @@ import random
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
 
-from ecs_events.aws import RetryPolicy, error_code, is_transient, remaining_seconds
+from ecs_events.aws import RetryPolicy, error_code, error_message, is_transient, remaining_seconds
 
 
 def client_error(code: str, status: int = 400) -> ClientError:
@@ -151,3 +151,9 @@ def test_remaining_seconds_reads_a_lambda_context_and_nothing_else() -> None:
     remaining = remaining_seconds(Context())
     assert remaining is not None and remaining() == 12.5
     assert remaining_seconds(None) is None
+
+
+def test_the_error_message_is_what_aws_said_and_empty_for_anything_else() -> None:
+    said = ClientError({"Error": {"Code": "X", "Message": "Rate exceeded"}}, "PutItem")
+    assert error_message(said) == "Rate exceeded"
+    assert error_message(ValueError("Rate exceeded")) == ""
