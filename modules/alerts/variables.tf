@@ -80,9 +80,8 @@ variable "alarm_actions" {
 }
 
 variable "metric_namespace" {
-  description = "CloudWatch namespace of the Failures metric the handler emits."
+  description = "CloudWatch namespace of the Failures metric the handler emits (the root module's, passed down)."
   type        = string
-  default     = "ECSEvents"
 }
 
 variable "log_reader" {
