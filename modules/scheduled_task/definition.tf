@@ -253,9 +253,16 @@ locals {
         TopicArn    = local.alert_topic_arn
         "Subject.$" = "States.Format('Scheduled job ${substr(var.name, 0, 40)} failed ({})', $.failure.kind)"
         "Message.$" = "States.Format('${local.alert_template}', $.failure.what, $.failure.detail, $.meaning.text, $.lease.slot, $.failure.kind, $$.Execution.Id, $.failure.task)"
+        # The handler's alert attributes (cluster, family, severity, kind, account, region),
+        # so one subscription filter policy selects both kinds of alert; job names the job.
         MessageAttributes = {
-          job  = { DataType = "String", StringValue = var.name }
-          kind = { DataType = "String", "StringValue.$" = "$.failure.kind" }
+          cluster  = { DataType = "String", StringValue = local.cluster_name }
+          family   = { DataType = "String", StringValue = local.task_definition_family }
+          severity = { DataType = "String", StringValue = "ERROR" }
+          kind     = { DataType = "String", "StringValue.$" = "$.failure.kind" }
+          account  = { DataType = "String", StringValue = local.account_id }
+          region   = { DataType = "String", StringValue = local.region }
+          job      = { DataType = "String", StringValue = var.name }
         }
       }
       ResultPath = null
