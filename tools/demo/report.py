@@ -9,6 +9,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from ecs_events.outcome import Outcome
+
 from . import cli
 from .lambda_service import EMPTY_RECEIVE_PAUSE_SECONDS, EMPTY_RECEIVES_TO_STOP, receive
 from .screen import Screen
@@ -171,10 +173,7 @@ def report(
     outcomes = Counter(summary.outcomes)
     screen.detail(
         "Events by outcome: "
-        + ", ".join(
-            f"{name} {outcomes[name]}"
-            for name in ("applied", "duplicate", "stale", "skipped", "failed")
-        )
+        + ", ".join(f"{name.value} {outcomes[name.value]}" for name in Outcome)
     )
     screen.detail(
         f"{summary.delivered} delivered to the handler out of {summary.sent} sent; "
