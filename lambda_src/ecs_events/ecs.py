@@ -97,17 +97,19 @@ def parse_arn(text: object) -> Arn | None:
 def arn_account(arn: str) -> str:
     """The account of an ARN; ValueError where it has none."""
     parsed = parse_arn(arn)
-    if parsed is None or not parsed.account:
-        raise ValueError(f"not an ARN with an account: {arn!r}")
-    return parsed.account
+    return _present(parsed.account if parsed else "", f"not an ARN with an account: {arn!r}")
 
 
 def arn_region(arn: str) -> str:
     """The region of an ARN; ValueError where it has none."""
     parsed = parse_arn(arn)
-    if parsed is None or not parsed.region:
-        raise ValueError(f"not an ARN with a region: {arn!r}")
-    return parsed.region
+    return _present(parsed.region if parsed else "", f"not an ARN with a region: {arn!r}")
+
+
+def _present(value: str, refusal: str) -> str:
+    if not value:
+        raise ValueError(refusal)
+    return value
 
 
 @dataclass(frozen=True)

@@ -106,11 +106,7 @@ def reconcile(
             clusters = _clusters(target, ecs)
         except Exception as error:  # one unreadable member must not stop the others
             where = f"{target.role_arn or 'own account'} in {target.region}"
-            failed.append(where)
-            LOGGER.error(
-                "reconcile failed",
-                extra={"outcome": Outcome.FAILED.value, "target": where, "reason": f"{error!r}"},
-            )
+            _failed(failed, "target", where, error)
             continue
         backfill.ecs = ecs
         results += _run(backfill, clusters, failed)
@@ -125,15 +121,20 @@ def _run(backfill: Backfill, clusters: list[str], failed: list[str]) -> list[Bac
         try:
             result = backfill.run(cluster)
         except Exception as error:  # one bad cluster must not stop the others
-            failed.append(cluster)
-            LOGGER.error(
-                "reconcile failed",
-                extra={"outcome": Outcome.FAILED.value, "cluster": cluster, "reason": f"{error!r}"},
-            )
+            _failed(failed, "cluster", cluster, error)
             continue
         results.append(result)
         LOGGER.log(logging.INFO, "reconciled", extra={"outcome": "reconciled", **result.summary()})
     return results
+
+
+def _failed(failed: list[str], field: str, where: str, error: Exception) -> None:
+    """Note what could not be reconciled, with one log line saying where and why."""
+    failed.append(where)
+    LOGGER.error(
+        "reconcile failed",
+        extra={"outcome": Outcome.FAILED.value, field: where, "reason": f"{error!r}"},
+    )
 
 
 def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
