@@ -1,78 +1,4 @@
 locals {
-  # detail.clusterArn is present on task and container-instance events.
-  cluster_filter = length(var.cluster_arns) == 0 ? {} : { detail = { clusterArn = var.cluster_arns } }
-
-  state_change_pattern = merge(
-    {
-      source        = ["aws.ecs"]
-      "detail-type" = ["ECS Task State Change", "ECS Container Instance State Change"]
-    },
-    local.cluster_filter,
-  )
-
-  # Task failures ride on the state-change rule. Deployment and service events carry
-  # no clusterArn, but their service ARN (arn:...:service/<cluster>/<service>) names it.
-  alert_triggers = [for trigger, on in var.alerts.triggers : trigger if on]
-  service_cluster_filter = length(var.cluster_arns) == 0 ? {} : {
-    resources = [for arn in var.cluster_arns : { prefix = "${replace(arn, ":cluster/", ":service/")}/" }]
-  }
-  # JSON strings, so every branch has one type: map(string).
-  alert_patterns = !var.alerts.enabled ? {} : merge(
-    !contains(local.alert_triggers, "deployment_failure") ? {} : {
-      deployments = jsonencode(merge({
-        source        = ["aws.ecs"]
-        "detail-type" = ["ECS Deployment State Change"]
-        detail        = { eventName = ["SERVICE_DEPLOYMENT_FAILED"] }
-      }, local.service_cluster_filter))
-    },
-    !contains(local.alert_triggers, "service_action") ? {} : {
-      service-actions = jsonencode(merge({
-        source        = ["aws.ecs"]
-        "detail-type" = ["ECS Service Action"]
-        detail        = { eventType = ["WARN", "WARNING", "ERROR"] }
-      }, local.service_cluster_filter))
-    },
-    # The newer types carry detail.clusterArn where they name a cluster at all.
-    !contains(local.alert_triggers, "instance_health") ? {} : {
-      instance-health = jsonencode({
-        source        = ["aws.ecs"]
-        "detail-type" = ["ECS Container Instance Health Change"]
-        detail        = merge({ overallStatus = ["IMPAIRED"] }, local.detail_cluster_filter)
-      })
-    },
-    !contains(local.alert_triggers, "daemon_failure") ? {} : {
-      daemons = jsonencode({
-        source        = ["aws.ecs"]
-        "detail-type" = ["ECS Daemon Service Action", "ECS Daemon Deployment State Change"]
-        detail        = merge({ eventType = ["WARN", "WARNING", "ERROR"] }, local.detail_cluster_filter)
-      })
-    },
-    # Hook events are few (one per hook and deployment) and their cluster is in a
-    # service ARN whose field name varies: the handler decides which ones alert.
-    !contains(local.alert_triggers, "hook_failure") ? {} : {
-      hooks = jsonencode({
-        source        = ["aws.ecs"]
-        "detail-type" = ["ECS Hook State Change"]
-      })
-    },
-  )
-  detail_cluster_filter = length(var.cluster_arns) == 0 ? {} : { clusterArn = var.cluster_arns }
-
-  alert_environment = !var.alerts.enabled ? {} : {
-    ALERT_TOPIC_ARN            = module.alerts[0].topic_arn
-    ALERT_TABLE_NAME           = module.alerts[0].table_name
-    ALERT_TRIGGERS             = join(",", local.alert_triggers)
-    ALERT_EXIT_CODES           = join(",", var.alerts.exit_codes)
-    ALERT_FAMILIES             = join(",", var.alerts.families)
-    ALERT_SERVICES             = join(",", var.alerts.services)
-    ALERT_CLAIM_SECONDS        = tostring(var.handler.timeout_seconds)
-    ALERT_STORM_WINDOW_SECONDS = tostring(var.alerts.storm_window_minutes * 60)
-    ALERT_LOG_LINES            = var.alerts.last_log_lines.enabled ? tostring(var.alerts.last_log_lines.lines) : "0"
-    ALERT_LOG_TIMEOUT_MS       = tostring(var.alerts.last_log_lines.timeout_ms)
-    ALERT_CHAT_FORMAT          = var.alerts.chat_format ? "on" : "off"
-    ALERT_REDACT_PATTERNS      = jsonencode(var.alerts.last_log_lines.redact_patterns)
-    ALERT_ACTION_REASON        = var.action_logs.enabled ? "on" : "off"
-  }
   metric_namespace = "ECSEvents"
 
   event_bus_name = var.event_bus.create ? module.event_bus[0].name : var.event_bus.name
@@ -126,16 +52,14 @@ module "state" {
 module "handler" {
   source = "./modules/handler"
 
-  name         = var.name
-  package_path = "${path.module}/dist/ecs_events.zip"
-  state        = module.state
-  event_patterns = merge(
-    { state = jsonencode(local.state_change_pattern) },
-    local.alert_patterns,
-  )
+  name           = var.name
+  package_path   = "${path.module}/dist/ecs_events.zip"
+  state          = module.state
+  cluster_arns   = var.cluster_arns
+  event_patterns = var.alerts.enabled ? module.alerts[0].event_patterns : {}
   event_bus_name = local.event_bus_name
   function       = var.handler
-  environment = merge(local.alert_environment, {
+  environment = merge(var.alerts.enabled ? module.alerts[0].handler_environment : {}, {
     RETENTION_DAYS = tostring(var.tables.retention_days)
     # The handler writes its outcome metrics whether alerts are on or not.
     METRIC_NAMESPACE = local.metric_namespace
@@ -157,9 +81,23 @@ module "alerts" {
   source = "./modules/alerts"
   count  = var.alerts.enabled ? 1 : 0
 
-  name                = var.name
-  topic_arn           = var.alerts.topic_arn
-  topic_kms_key_arn   = var.alerts.topic_kms_key_arn
+  name              = var.name
+  topic_arn         = var.alerts.topic_arn
+  topic_kms_key_arn = var.alerts.topic_kms_key_arn
+  cluster_arns      = var.cluster_arns
+  rules = {
+    triggers             = var.alerts.triggers
+    exit_codes           = var.alerts.exit_codes
+    families             = var.alerts.families
+    services             = var.alerts.services
+    claim_seconds        = var.handler.timeout_seconds
+    storm_window_minutes = var.alerts.storm_window_minutes
+    log_lines            = var.alerts.last_log_lines.lines
+    log_timeout_ms       = var.alerts.last_log_lines.timeout_ms
+    chat_format          = var.alerts.chat_format
+    redact_patterns      = var.alerts.last_log_lines.redact_patterns
+    action_reason        = var.action_logs.enabled
+  }
   publisher_role_arns = [module.handler.role_arn]
   email_addresses     = var.alerts.email_addresses
   alarm               = var.alerts.alarm

@@ -41,7 +41,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from benchmarks.units import index_write_units, write_units
 from ecs_events.events import parse_event
 from ecs_events.state import TASK_KEY, item_size, task_record, write_if_newer
-from ecs_events_cli.history import CLUSTER_INDEX
+from ecs_events_cli.queries import CLUSTER_INDEX
 from tests.events import LIFECYCLE, TASK_ARN, task_event
 from tests.tables import table_request
 

@@ -12,6 +12,8 @@ import json
 import uuid
 from typing import Any
 
+from ecs_events import ecs
+
 ACCOUNT = "111122223333"
 REGION = "us-west-2"
 CLUSTER_ARN = f"arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/default"
@@ -31,7 +33,7 @@ def envelope(detail_type: str, detail: dict[str, Any], resources: list[str]) -> 
         "version": "0",
         "id": str(uuid.uuid4()),
         "detail-type": detail_type,
-        "source": "aws.ecs",
+        "source": ecs.ECS_SOURCE,
         "account": ACCOUNT,
         "time": "2026-11-20T03:15:09Z",
         "region": REGION,
@@ -126,7 +128,7 @@ def task_event(
         )
         if last_status == "STOPPED":
             detail["stoppedAt"] = "2026-11-20T03:30:31.75Z"
-    return envelope("ECS Task State Change", detail, [task_arn])
+    return envelope(ecs.TASK_STATE_CHANGE, detail, [task_arn])
 
 
 def task_lifecycle(task_arn: str = TASK_ARN) -> list[dict[str, Any]]:
@@ -162,7 +164,7 @@ def container_instance_event(version: int = 14801, status: str = "ACTIVE") -> di
         "registeredAt": "2026-11-19T08:00:00.1Z",
         "updatedAt": "2026-11-20T03:15:09.991Z",
     }
-    return envelope("ECS Container Instance State Change", detail, [CONTAINER_INSTANCE_ARN])
+    return envelope(ecs.CONTAINER_INSTANCE_STATE_CHANGE, detail, [CONTAINER_INSTANCE_ARN])
 
 
 def deployment_event(event_name: str = "SERVICE_DEPLOYMENT_FAILED") -> dict[str, Any]:
@@ -174,7 +176,7 @@ def deployment_event(event_name: str = "SERVICE_DEPLOYMENT_FAILED") -> dict[str,
         "reason": "ECS deployment circuit breaker: task failed to start.",
     }
     return envelope(
-        "ECS Deployment State Change",
+        ecs.DEPLOYMENT_STATE_CHANGE,
         detail,
         [f"arn:aws:ecs:{REGION}:{ACCOUNT}:service/default/web"],
     )
@@ -192,7 +194,7 @@ def service_action_event(
         "createdAt": "2026-11-20T03:15:00.000Z",
     }
     return envelope(
-        "ECS Service Action", detail, [f"arn:aws:ecs:{REGION}:{ACCOUNT}:service/default/web"]
+        ecs.SERVICE_ACTION, detail, [f"arn:aws:ecs:{REGION}:{ACCOUNT}:service/default/web"]
     )
 
 
@@ -226,7 +228,7 @@ def instance_health_event(
         "overallStatus": overall_status,
         "healthChecks": checks,
     }
-    event = envelope("ECS Container Instance Health Change", detail, [CONTAINER_INSTANCE_ARN])
+    event = envelope(ecs.INSTANCE_HEALTH_CHANGE, detail, [CONTAINER_INSTANCE_ARN])
     event["time"] = "2026-11-20T03:15:02.123456789Z"
     return event
 
@@ -248,7 +250,7 @@ def daemon_action_event(
     if failure_type == "TASK_FAILED_TO_RUN":  # no task exists when creation failed
         detail["taskArn"] = TASK_ARN
         resources = [TASK_ARN]
-    return envelope("ECS Daemon Service Action", detail, resources)
+    return envelope(ecs.DAEMON_SERVICE_ACTION, detail, resources)
 
 
 def daemon_deployment_event(
@@ -266,7 +268,7 @@ def daemon_deployment_event(
         else None,
         "updatedAt": "2026-11-20T03:15:00.123456789Z",
     }
-    event = envelope("ECS Daemon Deployment State Change", detail, [DAEMON_ARN])
+    event = envelope(ecs.DAEMON_DEPLOYMENT_STATE_CHANGE, detail, [DAEMON_ARN])
     del event["resources"]  # some documented examples carry none
     return event
 
@@ -284,7 +286,7 @@ def hook_event(status: str = "FAILED") -> dict[str, Any]:
         "reason": None,
         "updatedAt": "2026-11-20T03:15:00.5Z",
     }
-    return envelope("ECS Hook State Change", detail, [])
+    return envelope(ecs.HOOK_STATE_CHANGE, detail, [])
 
 
 def sqs_batch(events: list[Any]) -> dict[str, Any]:

@@ -125,7 +125,59 @@ run "a_python_lookahead_redact_pattern_is_left_to_python" {
   }
 
   assert {
-    condition     = local.alert_environment["ALERT_REDACT_PATTERNS"] == jsonencode(["(?<=id=)[0-9]+", "cust-[0-9]+"])
+    condition     = module.alerts[0].handler_environment["ALERT_REDACT_PATTERNS"] == jsonencode(["(?<=id=)[0-9]+", "cust-[0-9]+"])
     error_message = "The patterns reach the handler's environment as a JSON list."
   }
+}
+
+# --- a fleet: the central bus and the members the reconciler reads ---------------------
+
+run "a_created_bus_must_admit_someone" {
+  command = plan
+
+  variables {
+    event_bus = { name = "fleet", create = true }
+  }
+
+  expect_failures = [var.event_bus]
+}
+
+run "a_created_bus_admits_exactly_one_kind" {
+  command = plan
+
+  variables {
+    event_bus = { name = "fleet", create = true, organization_id = "o-a1b2c3d4e5", account_ids = ["444455556666"] }
+  }
+
+  expect_failures = [var.event_bus]
+}
+
+run "only_a_created_bus_has_a_policy" {
+  command = plan
+
+  variables {
+    event_bus = { name = "default", account_ids = ["444455556666"] }
+  }
+
+  expect_failures = [var.event_bus]
+}
+
+run "the_default_bus_is_never_created" {
+  command = plan
+
+  variables {
+    event_bus = { name = "default", create = true, account_ids = ["444455556666"] }
+  }
+
+  expect_failures = [var.event_bus]
+}
+
+run "member_accounts_need_the_read_role_name" {
+  command = plan
+
+  variables {
+    reconciler = { enabled = true, members = { account_ids = ["444455556666"] } }
+  }
+
+  expect_failures = [var.reconciler]
 }

@@ -26,7 +26,9 @@ def package_files() -> list[Path]:
     return sorted(
         path
         for path in (SOURCE / "ecs_events").rglob("*")
-        if path.is_file() and path.suffix in (".py", ".typed") and "__pycache__" not in path.parts
+        if path.is_file()
+        and path.suffix in (".py", ".typed", ".json")
+        and "__pycache__" not in path.parts
     )
 
 

@@ -32,6 +32,8 @@ from botocore.exceptions import (
 )
 from botocore.parsers import ResponseParserError
 
+from ecs_events.aws import error_code, error_message
+
 OK = 0
 NOT_FOUND = 1
 USAGE = 2
@@ -144,9 +146,8 @@ def _sentence(error: BaseException) -> str:
 
 
 def _client_error(error: ClientError, target: Target) -> CliError:
-    details = error.response.get("Error", {})
-    code = str(details.get("Code", ""))
-    message = str(details.get("Message", "")).strip()
+    code = error_code(error)
+    message = error_message(error).strip()
     status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
     if code == "ClusterNotFoundException":
         return CliError(

@@ -9,23 +9,21 @@ from __future__ import annotations
 
 import re
 
-from .errors import CliError
+from ecs_events.ecs import parse_ecs_arn
 
-_ARN = re.compile(
-    r"^arn:(?P<partition>[^:]+):ecs:(?P<region>[^:]*):(?P<account>[^:]*):(?P<rest>.+)$"
-)
+from .errors import CliError
 
 
 def cluster_name(value: str | None) -> str | None:
     if value is None or not value.startswith("arn:"):
         return value
-    found = _ARN.match(value)
-    if not found or not found.group("rest").startswith("cluster/"):
+    found = parse_ecs_arn(value, "cluster")
+    if found is None or len(found.path) != 1:
         raise CliError(
             f"{value} is not a cluster ARN: give arn:aws:ecs:REGION:ACCOUNT:cluster/NAME "
             "or the cluster's name"
         )
-    return found.group("rest").removeprefix("cluster/")
+    return found.name
 
 
 def is_arn(value: str, kind: str) -> bool:
@@ -33,8 +31,7 @@ def is_arn(value: str, kind: str) -> bool:
     of anything else, so a pasted service ARN is not looked up as a task."""
     if not value.startswith("arn:"):
         return False
-    found = _ARN.match(value)
-    if not found or not found.group("rest").startswith(kind + "/"):
+    if parse_ecs_arn(value, kind) is None:
         raise CliError(f"{value} is not a {kind} ARN: give the {kind}'s ID or its ARN")
     return True
 

@@ -13,9 +13,10 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from ecs_events.backfill import BackfillResult
+from ecs_events.ecs import parse_arn
 from ecs_events.state import CONTAINER_INSTANCE_KEY, TASK_KEY
 
-from . import history
+from . import queries
 from .names import short_id as _short_id
 
 # C0 controls, DEL and C1 controls (\x9b is a one-byte escape-sequence introducer).
@@ -102,7 +103,7 @@ def render_tasks(items: list[dict[str, Any]], colour: bool = False) -> str:
             str(item.get("lastStatus", "-")),
             str(item.get("stopCode", "-")),
             _exit_codes(item),
-            history.format_millis(item.get("updatedAt")),
+            queries.format_millis(item.get("updatedAt")),
         ]
         for item in items
     ]
@@ -120,9 +121,9 @@ def render_tasks(items: list[dict[str, Any]], colour: bool = False) -> str:
 
 
 def _account_region(arn: str) -> tuple[str, str]:
-    """arn:aws:ecs:<region>:<account>:task/...: the task's own account and region."""
-    parts = arn.split(":")
-    return (parts[4], parts[3]) if len(parts) > 5 else ("-", "-")
+    """The task's own account and region, from its ARN."""
+    parsed = parse_arn(arn)
+    return (parsed.account, parsed.region) if parsed is not None else ("-", "-")
 
 
 def render_task(item: dict[str, Any]) -> str:
@@ -152,18 +153,18 @@ def render_task(item: dict[str, Any]) -> str:
         ),
     ]
     lines = [f"{name:<11} {clean(value)}" for name, value in facts if value]
-    steps = history.timeline(item)
+    steps = queries.timeline(item)
     if steps:
         rows, previous = [], None
         for step in steps:
             after = (
-                "" if previous is None else "+" + history.format_duration(step.at_millis - previous)
+                "" if previous is None else "+" + queries.format_duration(step.at_millis - previous)
             )
-            rows.append([step.status, history.format_millis(step.at_millis), after, step.what])
+            rows.append([step.status, queries.format_millis(step.at_millis), after, step.what])
             previous = step.at_millis
         lines += ["", "Timeline", _indent(render_table(["STATUS", "AT", "AFTER", "WHAT"], rows))]
         total = steps[-1].at_millis - steps[0].at_millis
-        lines.append(f"  {history.format_duration(total)} from {steps[0].what} to {steps[-1].what}")
+        lines.append(f"  {queries.format_duration(total)} from {steps[0].what} to {steps[-1].what}")
     containers = item.get("containers", [])
     if containers:
         rows = [
@@ -246,4 +247,4 @@ def render_backfill(result: BackfillResult) -> str:
 def print_json(value: Any) -> None:
     # json.dumps writes every control character as \\uXXXX (ensure_ascii), so stored text
     # cannot reach the terminal raw here either.
-    print(json.dumps(history.plain(value), indent=2, sort_keys=True))
+    print(json.dumps(queries.plain(value), indent=2, sort_keys=True))

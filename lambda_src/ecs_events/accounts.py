@@ -18,6 +18,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+# Re-exported for `ecs-events backfill`, which reads them from here.
+from .ecs import arn_account as arn_account
+from .ecs import arn_region as arn_region
+
 SESSION_NAME = "ecs-events-reconciler"
 
 
@@ -31,21 +35,6 @@ class Target:
     role_arn: str | None
     region: str
     clusters: tuple[str, ...] | None
-
-
-def arn_account(arn: str) -> str:
-    """The account field of an ARN (arn:partition:service:region:account:resource)."""
-    parts = arn.split(":", 5)
-    if len(parts) < 6 or not parts[4]:
-        raise ValueError(f"not an ARN with an account: {arn!r}")
-    return parts[4]
-
-
-def arn_region(arn: str) -> str:
-    parts = arn.split(":", 5)
-    if len(parts) < 6 or not parts[3]:
-        raise ValueError(f"not an ARN with a region: {arn!r}")
-    return parts[3]
 
 
 def member_role_arns(

@@ -24,8 +24,6 @@ between the read and the write still wins. A version the read leaves unanswered
 
 from __future__ import annotations
 
-import random
-import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -34,14 +32,16 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from .events import (
+from .aws import RetryPolicy, is_throttling
+from .config import DEFAULT_RETENTION_DAYS
+from .ecs import (
     CONTAINER_INSTANCE_STATE_CHANGE,
     ECS_SOURCE,
+    TASK_MOMENTS,
     TASK_STATE_CHANGE,
-    EcsEvent,
-    MalformedEvent,
-    required_version,
+    parse_ecs_arn,
 )
+from .events import EcsEvent, MalformedEvent, required_version
 from .state import (
     CONTAINER_INSTANCE_KEY,
     TASK_KEY,
@@ -58,18 +58,6 @@ MAX_PAGE = 100
 
 # Stored as the record's eventId: the state came from the API, not from an event.
 BACKFILL_EVENT_ID = "backfill"
-
-# Error codes that mean "slow down": retried with backoff after botocore's own retries.
-THROTTLING_CODES = frozenset(
-    {
-        "ThrottlingException",
-        "Throttling",
-        "TooManyRequestsException",
-        "RequestLimitExceeded",
-        "ProvisionedThroughputExceededException",
-        "RequestThrottled",
-    }
-)
 
 Progress = Callable[[int, int, str], None]
 
@@ -98,6 +86,20 @@ class Throttled(RuntimeError):
     """Still throttled after every retry; the caller (CLI, reconciler) reports it."""
 
 
+def backfill_retry(**overrides: Any) -> RetryPolicy:
+    """The retry policy of a backfill: more and longer waits than the handler's, for
+    throttling that outlasts botocore's own retries (common when a large cluster is read
+    while ECS is busy), so one long run does not fail for a burst. A reconciler run
+    passes `remaining` so no wait runs into the function's timeout."""
+    settings: dict[str, Any] = {
+        "attempts": 6,
+        "base_seconds": 0.5,
+        "cap_seconds": 20.0,
+        "jitter_floor": 0.5,
+    }
+    return RetryPolicy(**{**settings, **overrides})
+
+
 class Backfill:
     """Reads one cluster from ECS and writes what it finds, newest state winning."""
 
@@ -107,11 +109,10 @@ class Backfill:
         dynamodb: Any,
         task_table: str,
         container_instance_table: str,
-        retention_days: int = 90,
+        retention_days: int = DEFAULT_RETENTION_DAYS,
         page_size: int = MAX_PAGE,
         include_stopped: bool = True,
-        max_attempts: int = 6,
-        sleep: Callable[[float], None] = time.sleep,
+        retry: RetryPolicy | None = None,
     ) -> None:
         if not 1 <= page_size <= MAX_PAGE:
             raise ValueError(f"page_size must be 1-{MAX_PAGE}, got {page_size}")
@@ -122,8 +123,7 @@ class Backfill:
         self.retention_days = retention_days
         self.page_size = page_size
         self.include_stopped = include_stopped
-        self.max_attempts = max_attempts
-        self.sleep = sleep
+        self.retry = retry or backfill_retry()
 
     def run(self, cluster: str, progress: Progress = _no_progress) -> BackfillResult:
         result = BackfillResult(cluster)
@@ -247,28 +247,26 @@ class Backfill:
         return outcome
 
     def _call(self, result: BackfillResult, function: Callable[..., Any], **kwargs: Any) -> Any:
-        """One API call, counted, retried with jittered exponential backoff while throttled.
-
-        botocore's standard retry mode already backs off on throttling; this outer, bounded
-        loop is for throttling that outlasts it, common when a large cluster is read while
-        ECS is busy, so one long backfill does not fail for a burst.
-        """
+        """One API call, counted, through the retry policy; throttling that outlasts it
+        becomes Throttled, which names the operation and the attempts made."""
         operation = kwargs.pop("operation", None) or _operation_name(function)
-        for attempt in range(1, self.max_attempts + 1):
+        attempts = 0
+
+        def attempt() -> Any:
+            nonlocal attempts
+            attempts += 1
             result.requests[operation] += 1
-            try:
-                return function(**kwargs)
-            except ClientError as error:
-                code = error.response.get("Error", {}).get("Code", "")
-                if code not in THROTTLING_CODES:
-                    raise
-                if attempt == self.max_attempts:
-                    raise Throttled(
-                        f"{operation} still throttled after {attempt} attempts"
-                    ) from error
-                result.requests["throttled"] += 1
-                self.sleep(min(20.0, 0.5 * 2 ** (attempt - 1)) * random.uniform(0.5, 1.0))
-        raise AssertionError("unreachable")  # pragma: no cover
+            return function(**kwargs)
+
+        def count_retry(error: BaseException) -> None:
+            result.requests["throttled" if is_throttling(error) else "retried"] += 1
+
+        try:
+            return self.retry.call(attempt, on_retry=count_retry)
+        except ClientError as error:
+            if not is_throttling(error):
+                raise
+            raise Throttled(f"{operation} still throttled after {attempts} attempts") from error
 
 
 def _operation_name(function: Callable[..., Any]) -> str:
@@ -313,25 +311,13 @@ def _record(
     return record
 
 
-# A task's lifecycle moments as DescribeTasks reports them.
-_TASK_MOMENTS = (
-    "createdAt",
-    "pullStartedAt",
-    "pullStoppedAt",
-    "startedAt",
-    "stoppingAt",
-    "executionStoppedAt",
-    "stoppedAt",
-)
-
-
 def _with_updated_at(task: dict[str, Any]) -> dict[str, Any]:
     """DescribeTasks has no `updatedAt`, which events carry and `ecs-events tasks` sorts
     and filters on (--since); the latest lifecycle moment the API reports stands in for it.
     A task with no moment at all (moto's) keeps none rather than get an invented time."""
     if "updatedAt" in task:
         return task
-    moments = [task[name] for name in _TASK_MOMENTS if isinstance(task.get(name), datetime)]
+    moments = [task[name] for name in TASK_MOMENTS if isinstance(task.get(name), datetime)]
     return {**task, "updatedAt": max(moments)} if moments else task
 
 
@@ -354,11 +340,9 @@ def _iso(moment: datetime) -> str:
 def _cluster_arn(instance: dict[str, Any], cluster: str) -> str:
     """DescribeContainerInstances does not name the cluster; its ARN format does
     (container-instance/<cluster>/<id>). Older ARNs fall back to what was asked for."""
-    arn = str(instance.get("containerInstanceArn", ""))
-    prefix, marker, rest = arn.partition(":container-instance/")
-    if marker and "/" in rest:
-        return f"{prefix}:cluster/{rest.split('/', 1)[0]}"
-    return cluster
+    parsed = parse_ecs_arn(instance.get("containerInstanceArn"), "container-instance")
+    found = parsed.cluster_arn if parsed is not None else None
+    return found or cluster
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:

@@ -35,6 +35,10 @@ _MAX_LOG_LINES = 50
 # The exit codes AWS's own failure-alert recipe watches for.
 DEFAULT_EXIT_CODES = frozenset({1, 137, 139, 255})
 
+# Days a stopped task (or deregistered instance) stays in the mirror; 0 keeps it forever.
+# The module's tables.retention_days default is the same number (variables.tf).
+DEFAULT_RETENTION_DAYS = 90
+
 
 class ConfigurationError(RuntimeError):
     """The function's environment is wrong; every event would fail the same way."""
@@ -82,8 +86,7 @@ class AlertSettings:
 class Settings:
     task_table_name: str | None = None
     container_instance_table_name: str | None = None
-    # Days a stopped task (or deregistered instance) stays in the mirror; 0 keeps it forever.
-    retention_days: int = 90
+    retention_days: int = DEFAULT_RETENTION_DAYS
     alerts: AlertSettings = field(default_factory=AlertSettings)
 
     @classmethod
@@ -92,9 +95,14 @@ class Settings:
         return cls(
             task_table_name=env.get("TASK_TABLE_NAME") or None,
             container_instance_table_name=env.get("CONTAINER_INSTANCE_TABLE_NAME") or None,
-            retention_days=_non_negative_int(env, "RETENTION_DAYS", 90),
+            retention_days=_non_negative_int(env, "RETENTION_DAYS", DEFAULT_RETENTION_DAYS),
             alerts=_alert_settings(env),
         )
+
+
+# The defaults of every setting live on the dataclasses above; the environment only
+# overrides them.
+_ALERT_DEFAULTS = AlertSettings()
 
 
 def _alert_settings(env: Mapping[str, str]) -> AlertSettings:
@@ -110,8 +118,10 @@ def _alert_settings(env: Mapping[str, str]) -> AlertSettings:
             + ", ".join(ALERT_TRIGGERS)
         )
     try:
-        exit_codes = frozenset(
-            int(code) for code in _words(env, "ALERT_EXIT_CODES", "1,137,139,255")
+        exit_codes = (
+            frozenset(int(code) for code in _words(env, "ALERT_EXIT_CODES"))
+            if "ALERT_EXIT_CODES" in env
+            else _ALERT_DEFAULTS.exit_codes
         )
     except ValueError:
         raise ConfigurationError(
@@ -120,16 +130,24 @@ def _alert_settings(env: Mapping[str, str]) -> AlertSettings:
     return AlertSettings(
         topic_arn=topic,
         table_name=table,
-        triggers=triggers if "ALERT_TRIGGERS" in env else DEFAULT_TRIGGERS,
+        triggers=triggers if "ALERT_TRIGGERS" in env else _ALERT_DEFAULTS.triggers,
         exit_codes=exit_codes,
         families=_words(env, "ALERT_FAMILIES"),
         services=_words(env, "ALERT_SERVICES"),
-        claim_seconds=_non_negative_int(env, "ALERT_CLAIM_SECONDS", 60) or 60,
-        metric_namespace=env.get("METRIC_NAMESPACE") or "ECSEvents",
-        stack=env.get("STACK_NAME") or "ecs-events",
-        storm_window_seconds=_non_negative_int(env, "ALERT_STORM_WINDOW_SECONDS", 900),
-        log_lines=min(_non_negative_int(env, "ALERT_LOG_LINES", 10), _MAX_LOG_LINES),
-        log_timeout_seconds=_non_negative_int(env, "ALERT_LOG_TIMEOUT_MS", 2000) / 1000,
+        claim_seconds=_non_negative_int(env, "ALERT_CLAIM_SECONDS", _ALERT_DEFAULTS.claim_seconds)
+        or _ALERT_DEFAULTS.claim_seconds,
+        metric_namespace=env.get("METRIC_NAMESPACE") or _ALERT_DEFAULTS.metric_namespace,
+        stack=env.get("STACK_NAME") or _ALERT_DEFAULTS.stack,
+        storm_window_seconds=_non_negative_int(
+            env, "ALERT_STORM_WINDOW_SECONDS", _ALERT_DEFAULTS.storm_window_seconds
+        ),
+        log_lines=min(
+            _non_negative_int(env, "ALERT_LOG_LINES", _ALERT_DEFAULTS.log_lines), _MAX_LOG_LINES
+        ),
+        log_timeout_seconds=_non_negative_int(
+            env, "ALERT_LOG_TIMEOUT_MS", round(_ALERT_DEFAULTS.log_timeout_seconds * 1000)
+        )
+        / 1000,
         chat=env.get("ALERT_CHAT_FORMAT", "on").strip().lower() not in ("off", "false", "0"),
         redact_patterns=_redact_patterns(env),
         action_reason=env.get("ALERT_ACTION_REASON", "off").strip().lower() in ("on", "true", "1"),

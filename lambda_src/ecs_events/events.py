@@ -1,24 +1,14 @@
-"""The EventBridge envelope of ECS events: parse, validate, name the kinds we know."""
+"""The EventBridge envelope of ECS events: parse and validate (the kinds are in ecs.py)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
+from .ecs import is_resource_arn
+
 # Re-exported: state.py and tests read ECS times from here.
 from .times import epoch_millis as epoch_millis
-
-ECS_SOURCE = "aws.ecs"
-TASK_STATE_CHANGE = "ECS Task State Change"
-CONTAINER_INSTANCE_STATE_CHANGE = "ECS Container Instance State Change"
-DEPLOYMENT_STATE_CHANGE = "ECS Deployment State Change"
-SERVICE_ACTION = "ECS Service Action"
-# Newer types; none carries detail.version, so only alerts use them.
-INSTANCE_HEALTH_CHANGE = "ECS Container Instance Health Change"
-DAEMON_SERVICE_ACTION = "ECS Daemon Service Action"
-DAEMON_DEPLOYMENT_STATE_CHANGE = "ECS Daemon Deployment State Change"
-HOOK_STATE_CHANGE = "ECS Hook State Change"
 
 
 class MalformedEvent(ValueError):
@@ -67,35 +57,11 @@ def required_string(detail: dict[str, Any], name: str) -> str:
     return value
 
 
-# arn:<partition>:ecs:<region>:<account>:<type>/[<cluster>/]<id>: the long ARN format
-# names the cluster, the old one does not. Cluster names are letters, digits, hyphens and
-# underscores (up to 255); task and container-instance ids are the same alphabet.
-# https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-account-settings.html#ecs-resource-ids
-# https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html#amazonelasticcontainerservice-resources-for-iam-policies
-# Partitions are aws or aws-<name> (aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e,
-# aws-iso-f, aws-eusc); a region is letter groups then a number, and its first group is not
-# always two letters (the European Sovereign Cloud's eusc-de-east-1, us-isob-east-1). The
-# partitions and their region forms are those of the SDKs' partition metadata (botocore's
-# data/partitions.json regionRegex, e.g. ^eusc\-(de)\-\w+\-\d+$).
-# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
-_NAME = r"[A-Za-z0-9_-]{1,255}"
-_PARTITION = r"aws(?:-[a-z]+)*"
-_REGION = r"[a-z]+(?:-[a-z]+)+-\d{1,2}"
-_ARN_PREFIX = rf"arn:{_PARTITION}:ecs:{_REGION}:\d{{12}}:"
-
-
-def _arn_pattern(resource_type: str) -> re.Pattern[str]:
-    return re.compile(rf"{_ARN_PREFIX}{resource_type}/(?:{_NAME}/)?{_NAME}")
-
-
-_ARN_PATTERNS = {kind: _arn_pattern(kind) for kind in ("task", "container-instance")}
-
-
 def required_arn(detail: dict[str, Any], name: str, resource_type: str) -> str:
     """detail.<name> as an ECS ARN of `resource_type`; it becomes a table key, so a
     blank, a foreign ARN or free text fails the event here rather than being stored."""
     value = required_string(detail, name)
-    if not _ARN_PATTERNS[resource_type].fullmatch(value):
+    if not is_resource_arn(value, resource_type):
         shown = value if len(value) <= 120 else value[:120] + "..."
         raise MalformedEvent(f"detail.{name} is not an ECS {resource_type} ARN: {shown!r}")
     return value

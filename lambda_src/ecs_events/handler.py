@@ -12,18 +12,19 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import ecs
 from . import events as ev
 from .alerts import ALREADY_SENT, AlertSender, service_alert, task_alert
+from .aws import RetryPolicy, remaining_seconds
 from .config import Settings
 from .logs import configure, log_event
+from .metrics import emf_line, print_line
 from .outcome import Outcome
-from .retry import RetryPolicy
 from .state import (
     CONTAINER_INSTANCE_KEY,
     TASK_KEY,
@@ -31,11 +32,6 @@ from .state import (
     task_record,
     write_if_newer,
 )
-
-APPLIED = Outcome.APPLIED.value
-DUPLICATE = Outcome.DUPLICATE.value
-SKIPPED = Outcome.SKIPPED.value
-FAILED = Outcome.FAILED.value
 
 
 class EventFailed(RuntimeError):
@@ -46,7 +42,7 @@ class EventFailed(RuntimeError):
 class Result:
     """What became of one event: its outcome's name and the fields its log line carries."""
 
-    name: str
+    name: Outcome
     fields: dict[str, Any] = field(default_factory=dict)
 
 
@@ -64,28 +60,28 @@ class Processor:
         self.settings = settings
         self.dynamodb = dynamodb
         self.retry = retry or RetryPolicy()
-        self.metrics_out = metrics_out or _print_line
+        self.metrics_out = metrics_out or print_line
         self.alerts = (
             AlertSender(settings.alerts, dynamodb, sns, retry=self.retry)
             if settings.alerts.enabled
             else None
         )
         self._routes: dict[str, Callable[[ev.EcsEvent], Result]] = {
-            ev.TASK_STATE_CHANGE: self._task_state_change,
-            ev.CONTAINER_INSTANCE_STATE_CHANGE: self._container_instance_state_change,
-            ev.DEPLOYMENT_STATE_CHANGE: self._service_event,
-            ev.SERVICE_ACTION: self._service_event,
-            ev.INSTANCE_HEALTH_CHANGE: self._service_event,
-            ev.DAEMON_SERVICE_ACTION: self._service_event,
-            ev.DAEMON_DEPLOYMENT_STATE_CHANGE: self._service_event,
-            ev.HOOK_STATE_CHANGE: self._service_event,
+            ecs.TASK_STATE_CHANGE: self._task_state_change,
+            ecs.CONTAINER_INSTANCE_STATE_CHANGE: self._container_instance_state_change,
+            ecs.DEPLOYMENT_STATE_CHANGE: self._service_event,
+            ecs.SERVICE_ACTION: self._service_event,
+            ecs.INSTANCE_HEALTH_CHANGE: self._service_event,
+            ecs.DAEMON_SERVICE_ACTION: self._service_event,
+            ecs.DAEMON_DEPLOYMENT_STATE_CHANGE: self._service_event,
+            ecs.HOOK_STATE_CHANGE: self._service_event,
         }
 
     # --- entry points -----------------------------------------------------------------
 
     def process_batch(self, records: list[Any]) -> dict[str, list[dict[str, str]]]:
         failures = []
-        counts: dict[str, int] = {}
+        counts: dict[Outcome, int] = {}
         for record in records:
             name, message_id = self._process_record(record)
             counts[name] = counts.get(name, 0) + 1
@@ -93,32 +89,32 @@ class Processor:
             # (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html),
             # so a record that cannot be named is logged as failed and not reported: SQS
             # never delivers such a record, only a hand-made invocation can.
-            if name == FAILED and message_id:
+            if name == Outcome.FAILED and message_id:
                 failures.append({"itemIdentifier": message_id})
         self._write_metrics(counts)
         return {"batchItemFailures": failures}
 
-    def _process_record(self, record: object) -> tuple[str, str]:
+    def _process_record(self, record: object) -> tuple[Outcome, str]:
         """(outcome, messageId) of one SQS record; nothing in the record can raise out."""
         message_id = ""
         try:
             raw_id = record.get("messageId") if isinstance(record, dict) else None
             message_id = raw_id if isinstance(raw_id, str) else ""
             if not message_id:
-                log_event(FAILED, messageId="", reason="SQS record has no messageId")
-                return FAILED, ""
+                log_event(Outcome.FAILED, messageId="", reason="SQS record has no messageId")
+                return Outcome.FAILED, ""
             try:
                 body = json.loads(record["body"])  # type: ignore[index]
             except (RecursionError, TypeError, KeyError, ValueError) as error:
                 # RecursionError: JSON nested deeper than the parser's stack.
                 reason = f"SQS body is not JSON: {type(error).__name__}: {_short(error)}"
-                log_event(FAILED, messageId=message_id, reason=reason)
-                return FAILED, message_id
+                log_event(Outcome.FAILED, messageId=message_id, reason=reason)
+                return Outcome.FAILED, message_id
             return self.process_event(body, messageId=message_id).name, message_id
         except Exception as error:  # the last guard of the batch: fail this record alone
             with contextlib.suppress(Exception):  # logging must not fail an event
-                log_event(FAILED, messageId=message_id, reason=_reason(error))
-            return FAILED, message_id
+                log_event(Outcome.FAILED, messageId=message_id, reason=_reason(error))
+            return Outcome.FAILED, message_id
 
     def process_event(self, raw: object, **log_fields: Any) -> Result:
         """Handle one event and log its outcome; never raises."""
@@ -131,36 +127,38 @@ class Processor:
             event = ev.parse_event(raw)
             outcome = self._route(event)
         except ev.MalformedEvent as error:
-            outcome = Result(FAILED, {"reason": f"malformed event: {_short(error)}"})
+            outcome = Result(Outcome.FAILED, {"reason": f"malformed event: {_short(error)}"})
         except Exception as error:  # a throttled write, a bug: fail this event, not the batch
-            outcome = Result(FAILED, {"reason": _reason(error)})
+            outcome = Result(Outcome.FAILED, {"reason": _reason(error)})
         with contextlib.suppress(Exception):  # logging must not fail an event
             log_event(outcome.name, **fields, **outcome.fields)
         return outcome
 
-    def _write_metrics(self, counts: dict[str, int]) -> None:
+    def _write_metrics(self, counts: dict[Outcome, int]) -> None:
         with contextlib.suppress(Exception):  # nor metrics
             self.metrics_out(outcome_metrics(counts, self.settings, time.time()))
 
     # --- routing ----------------------------------------------------------------------
 
     def _route(self, event: ev.EcsEvent) -> Result:
-        if event.source != ev.ECS_SOURCE:
-            return Result(SKIPPED, {"reason": f"source {event.source} is not {ev.ECS_SOURCE}"})
+        if event.source != ecs.ECS_SOURCE:
+            return Result(
+                Outcome.SKIPPED, {"reason": f"source {event.source} is not {ecs.ECS_SOURCE}"}
+            )
         route = self._routes.get(event.detail_type)
         if route is None:
-            return Result(SKIPPED, {"reason": "detail-type not handled"})
+            return Result(Outcome.SKIPPED, {"reason": "detail-type not handled"})
         return route(event)
 
     def _task_state_change(self, event: ev.EcsEvent) -> Result:
         table = self._table(self.settings.task_table_name, "TASK_TABLE_NAME")
         record = task_record(event, self.settings.retention_days)
         result = self.retry.call(lambda: write_if_newer(self.dynamodb, table, TASK_KEY, record))
-        outcome = Result(result.outcome, _state_fields(record, TASK_KEY))
+        outcome = Result(Outcome(result.outcome), _state_fields(record, TASK_KEY))
         # The stored state is this one (applied now, or by an earlier delivery of the
         # same version): if it is a failure, make sure its alert went out exactly once.
         # A stale state is older than what is stored, so it never alerts.
-        if self.alerts and result.outcome in (APPLIED, DUPLICATE):
+        if self.alerts and result.outcome in (Outcome.APPLIED, Outcome.DUPLICATE):
             alert = task_alert(event, record, self.settings.alerts)
             if alert is not None:
                 outcome.fields["alert"] = self.alerts.send_once(alert)
@@ -171,12 +169,14 @@ class Processor:
         version: only alerts care about them, deduplicated by (detail-type, event id)
         in the alerts table."""
         if self.alerts is None:
-            return Result(SKIPPED, {"reason": "alerts are off"})
+            return Result(Outcome.SKIPPED, {"reason": "alerts are off"})
         alert = service_alert(event, self.settings.alerts)
         if alert is None:
-            return Result(SKIPPED, {"reason": "not an alert"})
+            return Result(Outcome.SKIPPED, {"reason": "not an alert"})
         sent = self.alerts.send_once(alert)
-        return Result(DUPLICATE if sent == ALREADY_SENT else APPLIED, {"alert": sent})
+        return Result(
+            Outcome.DUPLICATE if sent == ALREADY_SENT else Outcome.APPLIED, {"alert": sent}
+        )
 
     def _container_instance_state_change(self, event: ev.EcsEvent) -> Result:
         table = self._table(
@@ -186,7 +186,7 @@ class Processor:
         result = self.retry.call(
             lambda: write_if_newer(self.dynamodb, table, CONTAINER_INSTANCE_KEY, record)
         )
-        return Result(result.outcome, _state_fields(record, CONTAINER_INSTANCE_KEY))
+        return Result(Outcome(result.outcome), _state_fields(record, CONTAINER_INSTANCE_KEY))
 
     @staticmethod
     def _table(name: str | None, variable: str) -> str:
@@ -224,33 +224,15 @@ def _loggable(value: object) -> object:
     return f"<{type(value).__name__}>"
 
 
-def outcome_metrics(counts: dict[str, int], settings: Settings, now: float) -> str:
-    """One embedded-metric-format line per batch: events by outcome for the Stack.
-    https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
-    """
-    values = {f"Events{name.value.capitalize()}": counts.get(name.value, 0) for name in Outcome}
-    return json.dumps(
-        {
-            "_aws": {
-                "Timestamp": int(now * 1000),
-                "CloudWatchMetrics": [
-                    {
-                        "Namespace": settings.alerts.metric_namespace,
-                        "Dimensions": [["Stack"]],
-                        "Metrics": [{"Name": name, "Unit": "Count"} for name in values],
-                    }
-                ],
-            },
-            "Stack": settings.alerts.stack,
-            **values,
-        }
+def outcome_metrics(counts: dict[Outcome, int], settings: Settings, now: float) -> str:
+    """One embedded-metric-format line per batch: events by outcome for the Stack."""
+    return emf_line(
+        settings.alerts.metric_namespace,
+        [["Stack"]],
+        {"Stack": settings.alerts.stack},
+        {f"Events{name.value.capitalize()}": counts.get(name, 0) for name in Outcome},
+        now,
     )
-
-
-def _print_line(line: str) -> None:
-    # EMF lines go to stdout as they are; CloudWatch Logs extracts the metrics.
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
 
 
 def _is_sqs_batch(event: object) -> bool:
@@ -275,14 +257,14 @@ def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
     (and nothing else), so its invoker retries it and its on-failure destination keeps it."""
     try:
         processor = default_processor()
-        remaining = getattr(context, "get_remaining_time_in_millis", None)
-        if callable(remaining):
-            processor.retry.remaining = lambda: float(remaining()) / 1000
+        remaining = remaining_seconds(context)
+        if remaining is not None:
+            processor.retry.remaining = remaining
         if _is_sqs_batch(event):
             return processor.process_batch(event["Records"])
         outcome = processor.process_event(event)
     except Exception as error:  # a bad configuration, a bug outside any one event
         raise EventFailed(_reason(error)) from error
-    if outcome.name == FAILED:
+    if outcome.name == Outcome.FAILED:
         raise EventFailed(str(outcome.fields.get("reason", "event failed")))
-    return {"outcome": outcome.name}
+    return {"outcome": outcome.name.value}

@@ -11,6 +11,8 @@ import logging
 import os
 from typing import Any
 
+from .outcome import Outcome
+
 LOGGER = logging.getLogger("ecs_events")
 
 # Attributes every LogRecord has; anything else on a record came from `extra`.
@@ -37,7 +39,7 @@ def configure() -> None:
     LOGGER.propagate = False
 
 
-def log_event(outcome: str, **fields: Any) -> None:
+def log_event(outcome: Outcome, **fields: Any) -> None:
     """The line a person reads to learn what happened to one event."""
-    level = logging.ERROR if outcome == "failed" else logging.INFO
-    LOGGER.log(level, "ecs event %s", outcome, extra={"outcome": outcome, **fields})
+    level = logging.ERROR if outcome is Outcome.FAILED else logging.INFO
+    LOGGER.log(level, "ecs event %s", outcome, extra={"outcome": outcome.value, **fields})

@@ -19,9 +19,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from .accounts import EcsClients, Target, plan
-from .backfill import Backfill, BackfillResult, list_clusters
+from .aws import remaining_seconds
+from .backfill import Backfill, BackfillResult, backfill_retry, list_clusters
 from .config import ConfigurationError, Settings
 from .logs import LOGGER, configure
+from .outcome import Outcome
 
 
 class ReconcileFailed(RuntimeError):
@@ -68,7 +70,13 @@ def _clusters(target: Target, ecs: Any) -> list[str]:
     return list(target.clusters) if target.clusters is not None else list_clusters(ecs)
 
 
-def reconcile(env: Mapping[str, str], clients: Clients) -> list[BackfillResult]:
+def reconcile(
+    env: Mapping[str, str],
+    clients: Clients,
+    remaining: Callable[[], float] | None = None,
+) -> list[BackfillResult]:
+    """Backfill every target's clusters. `remaining` is the invocation's time left: no
+    retry waits into the reserve the run needs to log what it did and fail the rest."""
     settings = Settings.from_env(env)
     if not settings.task_table_name or not settings.container_instance_table_name:
         raise ConfigurationError("TASK_TABLE_NAME and CONTAINER_INSTANCE_TABLE_NAME must be set")
@@ -78,6 +86,7 @@ def reconcile(env: Mapping[str, str], clients: Clients) -> list[BackfillResult]:
         settings.task_table_name,
         settings.container_instance_table_name,
         retention_days=settings.retention_days,
+        retry=backfill_retry(remaining=remaining),
     )
     own_region = env.get("AWS_REGION") or clients.ecs.meta.region_name
     roles = _split(env, "MEMBER_ROLE_ARNS")
@@ -97,11 +106,7 @@ def reconcile(env: Mapping[str, str], clients: Clients) -> list[BackfillResult]:
             clusters = _clusters(target, ecs)
         except Exception as error:  # one unreadable member must not stop the others
             where = f"{target.role_arn or 'own account'} in {target.region}"
-            failed.append(where)
-            LOGGER.error(
-                "reconcile failed",
-                extra={"outcome": "failed", "target": where, "reason": f"{error!r}"},
-            )
+            _failed(failed, "target", where, error)
             continue
         backfill.ecs = ecs
         results += _run(backfill, clusters, failed)
@@ -116,18 +121,23 @@ def _run(backfill: Backfill, clusters: list[str], failed: list[str]) -> list[Bac
         try:
             result = backfill.run(cluster)
         except Exception as error:  # one bad cluster must not stop the others
-            failed.append(cluster)
-            LOGGER.error(
-                "reconcile failed",
-                extra={"outcome": "failed", "cluster": cluster, "reason": f"{error!r}"},
-            )
+            _failed(failed, "cluster", cluster, error)
             continue
         results.append(result)
         LOGGER.log(logging.INFO, "reconciled", extra={"outcome": "reconciled", **result.summary()})
     return results
 
 
+def _failed(failed: list[str], field: str, where: str, error: Exception) -> None:
+    """Note what could not be reconciled, with one log line saying where and why."""
+    failed.append(where)
+    LOGGER.error(
+        "reconcile failed",
+        extra={"outcome": Outcome.FAILED.value, field: where, "reason": f"{error!r}"},
+    )
+
+
 def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
     configure()
-    results = reconcile(os.environ, default_clients())
+    results = reconcile(os.environ, default_clients(), remaining_seconds(context))
     return {"clusters": [result.summary() for result in results]}

@@ -46,6 +46,15 @@ def format_clock(millis: int) -> str:
     return datetime.fromtimestamp(millis / 1000, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
+def format_event_time(timestamp: object) -> str:
+    """An ECS timestamp for people, as format_clock shows every moment in an alert; a
+    timestamp that cannot be read is shown as it came (it still says something), none "-"."""
+    millis = epoch_millis(timestamp)
+    if millis is not None:
+        return format_clock(millis)
+    return str(timestamp) if timestamp else "-"
+
+
 def format_millis(millis: int | None) -> str:
     """A moment for a table, to the millisecond: "2026-11-20 03:30:31.750Z"; "-" for none."""
     if millis is None:

@@ -3,6 +3,16 @@ output "alarm_arn" {
   value       = var.alarm.enabled ? aws_cloudwatch_metric_alarm.failures[0].arn : null
 }
 
+output "event_patterns" {
+  description = "EventBridge patterns (JSON strings) of the service, instance, daemon and hook events that can alert, by purpose, for the handler's rules; task failures ride on its state-change rule."
+  value       = local.event_patterns
+}
+
+output "handler_environment" {
+  description = "The environment the handler reads its alert settings from (ALERT_*)."
+  value       = local.handler_environment
+}
+
 output "publisher_policy_json" {
   description = "IAM policy the publisher needs: publish to the topic, remember sent alerts."
   value       = data.aws_iam_policy_document.publisher.json

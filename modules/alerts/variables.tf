@@ -30,6 +30,29 @@ variable "topic_kms_key_arn" {
   }
 }
 
+variable "rules" {
+  description = "Which failures alert and what an alert holds, passed to the handler as its environment (handler_environment): the triggers that are on, the exit codes that count as failure (empty: any non-zero), the family and service filters (empty: all), how long one delivery holds an alert before a redelivery may send it (the handler's timeout), the storm window, the log lines, their time budget and the patterns redacted from them, and the chat form."
+  type = object({
+    triggers             = map(bool)
+    exit_codes           = list(number)
+    families             = list(string)
+    services             = list(string)
+    claim_seconds        = number
+    storm_window_minutes = number
+    log_lines            = number
+    log_timeout_ms       = number
+    chat_format          = bool
+    redact_patterns      = list(string)
+    action_reason        = optional(bool, false)
+  })
+}
+
+variable "cluster_arns" {
+  description = "Alert only on events of these ECS clusters; empty alerts on every cluster whose events reach the bus."
+  type        = list(string)
+  default     = []
+}
+
 variable "publisher_role_arns" {
   description = "IAM roles allowed to publish to the created topic (the handler's role)."
   type        = list(string)
@@ -58,9 +81,8 @@ variable "alarm_actions" {
 }
 
 variable "metric_namespace" {
-  description = "CloudWatch namespace of the Failures metric the handler emits."
+  description = "CloudWatch namespace of the Failures metric the handler emits (the root module's, passed down)."
   type        = string
-  default     = "ECSEvents"
 }
 
 variable "log_reader" {

@@ -7,12 +7,22 @@ locals {
   # policy can be part of the queue: a separate aws_sqs_queue_policy makes every apply
   # wait again for SQS attributes to settle.
   queue_arn = join(":", concat(slice(split(":", module.dead_letter.arn), 0, 5), [var.name]))
+
+  # The events the state mirror is made of; detail.clusterArn is present on both types.
+  state_change_pattern = merge(
+    {
+      source        = ["aws.ecs"]
+      "detail-type" = ["ECS Task State Change", "ECS Container Instance State Change"]
+    },
+    length(var.cluster_arns) == 0 ? {} : { detail = { clusterArn = var.cluster_arns } },
+  )
+  event_patterns = merge({ state = jsonencode(local.state_change_pattern) }, var.event_patterns)
 }
 
 # --- EventBridge -> SQS ---------------------------------------------------------------
 
 resource "aws_cloudwatch_event_rule" "this" {
-  for_each = var.event_patterns
+  for_each = local.event_patterns
 
   name           = "${var.name}-${each.key}"
   description    = "ECS events for the ${var.name} handler: ${each.key}"
@@ -22,7 +32,7 @@ resource "aws_cloudwatch_event_rule" "this" {
 }
 
 resource "aws_cloudwatch_event_target" "this" {
-  for_each = var.event_patterns
+  for_each = local.event_patterns
 
   rule           = aws_cloudwatch_event_rule.this[each.key].name
   event_bus_name = var.event_bus_name

@@ -23,13 +23,20 @@ variable "state" {
   })
 }
 
+variable "cluster_arns" {
+  description = "Mirror only the task and container-instance events of these ECS clusters; empty mirrors every cluster whose events reach the bus."
+  type        = list(string)
+  default     = []
+}
+
 variable "event_patterns" {
-  description = "EventBridge patterns (JSON strings) of the events sent to the handler, by purpose; one rule each, all feeding the queue."
+  description = "EventBridge patterns (JSON strings) of further events sent to the handler, by purpose (modules/alerts' event_patterns); one rule each, all feeding the queue, beside the state-change rule (purpose state)."
   type        = map(string)
+  default     = {}
 
   validation {
-    condition     = length(var.event_patterns) > 0 && alltrue([for pattern in values(var.event_patterns) : can(jsondecode(pattern))])
-    error_message = "event_patterns must hold at least one pattern, each a JSON object."
+    condition     = !contains(keys(var.event_patterns), "state") && alltrue([for pattern in values(var.event_patterns) : can(jsondecode(pattern))])
+    error_message = "event_patterns must be JSON objects by purpose; the purpose state is the handler's own state-change rule."
   }
 }
 

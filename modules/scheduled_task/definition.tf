@@ -187,39 +187,22 @@ locals {
     }
   }
 
-  # Plain words for the reasons RunTask and ECS give, in the spirit of the main module's alerts
-  # (lambda_src/ecs_events/alerts.py). First match wins; patterns are StringMatches wildcards
-  # (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/api_failures_messages.html,
-  # https://docs.aws.amazon.com/AmazonECS/latest/developerguide/stopped-task-error-codes.html).
+  # Plain words for the reasons RunTask and ECS give and for exit codes: meanings.json, a
+  # byte-for-byte copy of the main module's lambda_src/ecs_events/alerts/meanings.json
+  # (a test compares them), so this module stays self-contained and both say the same.
+  # First match wins; markers become StringMatches wildcards, so none may hold * or \.
+  meanings = jsondecode(file("${path.module}/meanings.json"))
   reason_meanings = [
-    ["*RESOURCE:ENI*", "no instance has a free network interface for an awsvpc task: raise the ENI limit (ENI trunking) or add capacity"],
-    ["*RESOURCE:MEMORY*", "no container instance has enough free memory: add capacity or lower the task memory"],
-    ["*RESOURCE:CPU*", "no container instance has enough free CPU: add capacity or lower the task CPU"],
-    ["*RESOURCE:GPU*", "no container instance has a free GPU"],
-    ["*RESOURCE:PORTS*", "the ports the task needs are taken on every instance"],
-    ["*RESOURCE:FARGATE*", "Fargate has no capacity for this task right now: the next slot will try again"],
-    ["*Capacity is unavailable*", "Fargate has no capacity for this task in these subnets right now: add subnets in other Availability Zones"],
-    ["*AGENT*", "the container agent on the instance is disconnected"],
-    ["*ATTRIBUTE*", "no container instance has the attributes the placement constraints ask for"],
-    ["*MISSING*", "the cluster or the task definition does not exist: check task.cluster_arn and task.task_definition_arn"],
-    ["*limit on the number of tasks*", "the account has reached its quota of running tasks: ask for a higher quota"],
-    ["*CannotPullContainerError*", "the image could not be pulled: check the image name and tag, the execution role's ECR permissions, and the network path to the registry (NAT gateway or VPC endpoints)"],
-    ["*ResourceInitializationError*", "the task could not fetch what it needs before starting (secrets, SSM parameters, log configuration or the image manifest): check the execution role and the network path to those services"],
-    ["*CannotStartContainerError*", "the container runtime could not start the container: check the command, entrypoint and mounts"],
-    ["*AccessDenied*", "the state machine role may not do this: check the role policy and the permissions boundary"],
-    ["*SpotInterruption*", "the Spot capacity was reclaimed by AWS"],
+    for pair in concat(
+      local.meanings.placement_reasons,
+      local.meanings.run_task_failures,
+      local.meanings.start_failures,
+      local.meanings.state_machine_failures,
+      local.meanings.stop_reasons,
+    ) : ["*${pair[0]}*", pair[1]]
   ]
-
-  exit_meanings = {
-    "1"   = "application error: read the container logs"
-    "2"   = "misuse of a shell builtin or bad arguments: check the command"
-    "126" = "the command is not executable"
-    "127" = "the command was not found in the image"
-    "137" = "killed with SIGKILL: out of memory (see the container reason) or it did not stop within the stop timeout"
-    "139" = "segmentation fault (SIGSEGV) in the application or a native library"
-    "143" = "stopped with SIGTERM and exited on it"
-    "255" = "the entrypoint failed or exited with an out-of-range status"
-  }
+  # 0 is success here, never a failure to explain.
+  exit_meanings = { for code, text in local.meanings.exit_codes : code => text if code != "0" }
 
   explain_states = merge(
     {
@@ -239,8 +222,8 @@ locals {
         )
         Default = "ExplainExitOther"
       }
-      ExplainSignal    = { Type = "Pass", Parameters = { "text.$" = "States.Format('killed by signal {} (exit code minus 128)', States.MathAdd($.failure.exitCode, -128))" }, ResultPath = "$.meaning", Next = "PublishAlert" }
-      ExplainExitOther = { Type = "Pass", Parameters = { text = "application-specific exit status: read the container logs" }, ResultPath = "$.meaning", Next = "PublishAlert" }
+      ExplainSignal    = { Type = "Pass", Parameters = { "text.$" = "States.Format('${local.meanings.exit_signal}', States.MathAdd($.failure.exitCode, -128))" }, ResultPath = "$.meaning", Next = "PublishAlert" }
+      ExplainExitOther = { Type = "Pass", Parameters = { text = local.meanings.exit_other }, ResultPath = "$.meaning", Next = "PublishAlert" }
       ExplainUnknown   = { Type = "Pass", Parameters = { text = "no known explanation: see the execution history" }, ResultPath = "$.meaning", Next = "PublishAlert" }
     },
     { for index, pair in local.reason_meanings : "ExplainReason${index}" => { Type = "Pass", Parameters = { text = pair[1] }, ResultPath = "$.meaning", Next = "PublishAlert" } },
@@ -270,9 +253,16 @@ locals {
         TopicArn    = local.alert_topic_arn
         "Subject.$" = "States.Format('Scheduled job ${substr(var.name, 0, 40)} failed ({})', $.failure.kind)"
         "Message.$" = "States.Format('${local.alert_template}', $.failure.what, $.failure.detail, $.meaning.text, $.lease.slot, $.failure.kind, $$.Execution.Id, $.failure.task)"
+        # The handler's alert attributes (cluster, family, severity, kind, account, region),
+        # so one subscription filter policy selects both kinds of alert; job names the job.
         MessageAttributes = {
-          job  = { DataType = "String", StringValue = var.name }
-          kind = { DataType = "String", "StringValue.$" = "$.failure.kind" }
+          cluster  = { DataType = "String", StringValue = local.cluster_name }
+          family   = { DataType = "String", StringValue = local.task_definition_family }
+          severity = { DataType = "String", StringValue = "ERROR" }
+          kind     = { DataType = "String", "StringValue.$" = "$.failure.kind" }
+          account  = { DataType = "String", StringValue = local.account_id }
+          region   = { DataType = "String", StringValue = local.region }
+          job      = { DataType = "String", StringValue = var.name }
         }
       }
       ResultPath = null

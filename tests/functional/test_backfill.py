@@ -63,7 +63,7 @@ def backfill(ecs: Any, dynamodb: Any, **kwargs: Any) -> Backfill:
 
 
 def items(dynamodb: Any, table: str) -> list[dict[str, Any]]:
-    from ecs_events_cli.history import scan_items
+    from ecs_events_cli.queries import scan_items
 
     return list(scan_items(dynamodb, table))
 

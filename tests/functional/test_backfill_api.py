@@ -12,7 +12,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from ecs_events.backfill import Backfill, Throttled
+from ecs_events.backfill import Backfill, Throttled, backfill_retry
 from ecs_events.config import Settings
 from ecs_events.handler import Processor
 from tests.events import ACCOUNT, REGION, task_event
@@ -144,14 +144,15 @@ def expect_listing(
     )
 
 
-def run(ecs_client: Any, dynamodb: Any, sleep: FakeSleep | None = None, **kwargs: Any) -> Any:
+def run(
+    ecs_client: Any, dynamodb: Any, sleep: FakeSleep | None = None, max_attempts: int = 6
+) -> Any:
     backfill = Backfill(
         ecs_client,
         dynamodb,
         TASK_TABLE,
         CONTAINER_INSTANCE_TABLE,
-        sleep=sleep or FakeSleep(),
-        **kwargs,
+        retry=backfill_retry(attempts=max_attempts, sleep=sleep or FakeSleep()),
     )
     return backfill.run("production")
 
@@ -283,6 +284,16 @@ def test_throttling_that_outlasts_the_retries_stops_the_run(ecs, dynamodb) -> No
         stubber.add_client_error("describe_tasks", "ThrottlingException", "Rate exceeded", 400)
     with pytest.raises(Throttled, match="DescribeTasks still throttled after 3 attempts"):
         run(client, dynamodb, max_attempts=3)
+
+
+def test_a_server_fault_is_retried_like_throttling_and_counted_apart(ecs, dynamodb) -> None:
+    client, stubber = ecs
+    expect_listing(stubber, running=[], stopped=[TASK_ARN])
+    stubber.add_client_error("describe_tasks", "ServerException", "try again", 500)
+    stubber.add_response("describe_tasks", {"tasks": [described_task(version=7)], "failures": []})
+    result = run(client, dynamodb)
+    assert result.tasks == {"applied": 1}
+    assert (result.requests["retried"], result.requests["throttled"]) == (1, 0)
 
 
 def test_other_errors_are_not_retried(ecs, dynamodb) -> None:

@@ -15,8 +15,8 @@ import pytest
 from ecs_events.config import Settings
 from ecs_events.handler import Processor
 from ecs_events_cli import aws as cli_aws
-from ecs_events_cli import history
 from ecs_events_cli import main as cli
+from ecs_events_cli import queries
 from tests.events import task_event
 from tests.functional.conftest import RequestCounter
 from tests.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE
@@ -67,7 +67,7 @@ def fleet(dynamodb: Any) -> Any:
 
 
 def ask(dynamodb: Any, **wanted: Any) -> list[str]:
-    items = history.find_tasks(dynamodb, TASK_TABLE, history.TaskFilter(**wanted))
+    items = queries.find_tasks(dynamodb, TASK_TABLE, queries.TaskFilter(**wanted))
     return sorted(item["taskArn"].rsplit("/", 1)[1] for item in items)
 
 
@@ -137,8 +137,8 @@ def test_a_family_without_a_cluster_is_a_scan(
 
 def test_cluster_query_filters_on_the_index_not_after_reading(fleet: Any) -> None:
     # Only the matching entries come back from the index: one BatchGetItem key each.
-    request = history.cluster_query(
-        TASK_TABLE, history.TaskFilter(cluster="default", statuses=("RUNNING",), account=B), 25
+    request = queries.cluster_query(
+        TASK_TABLE, queries.TaskFilter(cluster="default", statuses=("RUNNING",), account=B), 25
     )
     assert request is not None
     keys = [raw["taskArn"]["S"] for raw in fleet.query(**request)["Items"]]

@@ -103,3 +103,28 @@ def test_clients_retry_throttling_in_botocore_standard_mode() -> None:
             assert client.meta.config.retries == {"mode": "standard", "total_max_attempts": 9}
     finally:
         reconciler.default_clients.cache_clear()
+
+
+class ThrottledListings:
+    """moto's ECS, but ListTasks is always throttled; counts the calls."""
+
+    def __init__(self, client: Any) -> None:
+        self.client, self.list_calls = client, 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.client, name)
+
+    def list_tasks(self, **request: Any) -> Any:
+        self.list_calls += 1
+        raise self.client.exceptions.ClientError(
+            {"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}}, "ListTasks"
+        )
+
+
+def test_no_retry_waits_into_the_last_seconds_of_the_invocation(ecs, dynamodb) -> None:
+    throttled = ThrottledListings(ecs)
+    clients = reconciler.Clients(throttled, dynamodb)
+    env = {**ENV, "CLUSTER_ARNS": cluster_arn("green")}
+    with pytest.raises(reconciler.ReconcileFailed, match="cluster/green"):
+        reconciler.reconcile(env, clients, remaining=lambda: 4.0)  # under the 5 s reserve
+    assert throttled.list_calls == 1

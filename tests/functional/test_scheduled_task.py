@@ -110,6 +110,11 @@ class Job:
         )["tasks"]
         return str(tasks[0]["taskArn"])
 
+    def attributes(self, topic_arn: str) -> list[dict[str, Any]]:
+        """The message attributes of everything published to the topic."""
+        topic = sns_backends[DEFAULT_ACCOUNT_ID][REGION].topics[topic_arn]
+        return [attributes or {} for _, _, _, attributes, _ in topic.sent_notifications]
+
     def published(self, topic_arn: str) -> list[tuple[str | None, str]]:
         """(subject, message) of everything published to the topic."""
         topic = sns_backends[DEFAULT_ACCOUNT_ID][REGION].topics[topic_arn]
@@ -555,6 +560,28 @@ def test_a_refused_run_task_fails_the_run_alerts_in_plain_words_and_frees_the_le
     assert f"Slot:      {SLOT}" in message
     assert f"#/v2/executions/details/{execution}" in message
     assert "ownerExecutionArn" not in job.lease()
+
+
+def test_the_alert_carries_the_handlers_attribute_names_so_one_filter_fits_both(
+    job: Job,
+) -> None:
+    with run_task_refused("RESOURCE:ENI"):
+        execution = job.start(SLOT)
+        wait_until(lambda: is_done(job, execution))
+
+    [attributes] = job.attributes(job.alert_topic_arn)
+    values = {name: attribute["Value"] for name, attribute in attributes.items()}
+    assert values == {
+        "cluster": job.cluster_name,
+        "family": job.definition["States"]["RunTask"]["Parameters"]["TaskDefinition"]
+        .rsplit("/", 1)[-1]
+        .split(":")[0],
+        "severity": "ERROR",
+        "kind": "RunTaskRefused",
+        "account": DEFAULT_ACCOUNT_ID,
+        "region": REGION,
+        "job": job.name,
+    }
 
 
 def test_a_non_zero_exit_alerts_with_the_meaning_of_the_exit_code(job: Job) -> None:

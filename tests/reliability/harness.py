@@ -23,9 +23,9 @@ import boto3
 from botocore.config import Config
 from moto import mock_aws
 
+from ecs_events.aws import RetryPolicy
 from ecs_events.config import AlertSettings, Settings
 from ecs_events.handler import Processor
-from ecs_events.retry import RetryPolicy
 from tests.events import LIFECYCLE, deployment_event, task_event
 from tests.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE, create_state_tables, stored_task
 

@@ -15,22 +15,14 @@ from typing import Any
 
 import pytest
 
+from ecs_events.ecs import DETAIL_TYPES
 from tests.plan import Plan, module_configuration, statement_resource_references
 from tools.terraform import offline_workspace
 
 BUS = "ecs-events-fleet"
 MEMBER_ROLE = "arn:aws:iam::444455556666:role/ecs-events-read"
 MEMBERS = ("member_primary", "member_secondary")
-ECS_EVENT_TYPES = [
-    "ECS Task State Change",
-    "ECS Container Instance State Change",
-    "ECS Deployment State Change",
-    "ECS Service Action",
-    "ECS Container Instance Health Change",
-    "ECS Daemon Service Action",
-    "ECS Daemon Deployment State Change",
-    "ECS Hook State Change",
-]
+ECS_EVENT_TYPES = list(DETAIL_TYPES)
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ecs_events_cli.history import CLUSTER_INDEX, CLUSTER_INDEX_PROJECTED
+from ecs_events_cli.queries import CLUSTER_INDEX, CLUSTER_INDEX_PROJECTED
 from tests.plan import Plan, data_source, module_configuration, statement_resource_references
 from tests.tables import TASK_INDEXES
 

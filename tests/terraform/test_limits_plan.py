@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.plan import Plan
-from tools.terraform import OFFLINE_PROVIDER_OVERRIDE, TerraformError, Workspace
+from tools.terraform import OFFLINE_PROVIDER_OVERRIDE, Workspace
 
 ROOT = Path(__file__).resolve().parents[2]
 # The longest name the root module's validation admits, read from variables.tf.
@@ -183,11 +183,3 @@ def test_role_names_carry_their_region(two_regions: Plan) -> None:
     for alias, key, name in names(two_regions):
         if tuple(key.split(".")) in GLOBAL:
             assert name.endswith(f"-{REGIONS[alias]}"), name
-
-
-def test_a_longer_name_is_refused_with_the_limit_it_would_break(plan_root) -> None:
-    with pytest.raises(TerraformError) as refused:
-        plan_root({"name": LONGEST_NAME + "n"})
-    message = " ".join(str(refused.value).split())
-    assert f"name must be 1-{len(LONGEST_NAME)} letters" in message
-    assert "IAM's 64-character limit for role names" in message

@@ -1,5 +1,5 @@
-"""Runs the native `terraform test` files (tests/*.tftest.hcl): validation messages of the
-root module's inputs, against a mock provider (no AWS, no network)."""
+"""Runs the native `terraform test` files (tests/*.tftest.hcl): every input the root
+module or modules/scheduled_task refuses, against a mock provider (no AWS, no network)."""
 
 from __future__ import annotations
 

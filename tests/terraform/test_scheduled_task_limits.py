@@ -1,19 +1,18 @@
 """modules/scheduled_task against AWS's limits, planned offline: the longest name validation
-admits plans (every derived name fits), one character more is refused with the limit in the
-message, the same job in two regions of one account gets IAM names that cannot collide, and
-inputs that AWS would refuse at apply (or accept and misbehave) are refused at plan."""
+admits plans (every derived name fits) and the same job in two regions of one account gets
+IAM names that cannot collide. What the module refuses at plan (one character more, inputs
+AWS would refuse at apply or accept and misbehave) is in tests/scheduled_task.tftest.hcl."""
 
 from __future__ import annotations
 
 import json
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.plan import Plan
-from tools.terraform import OFFLINE_PROVIDER_OVERRIDE, TerraformError, Workspace
+from tools.terraform import OFFLINE_PROVIDER_OVERRIDE, Workspace
 
 LONGEST_NAME = "j" * 64
 BOUNDARY = "arn:aws:iam::123456789012:policy/platform-boundary"
@@ -101,12 +100,6 @@ def longest(two_regions: Workspace) -> Plan:
     return Plan(two_regions.plan({"name": LONGEST_NAME}))
 
 
-def refusal(workspace: Workspace, variables: dict[str, Any]) -> str:
-    with pytest.raises(TerraformError) as raised:
-        workspace.plan(variables)
-    return " ".join(str(raised.value).split())
-
-
 def test_the_longest_admitted_name_plans_in_two_regions(longest: Plan) -> None:
     schedules = longest.of_type("aws_scheduler_schedule")
 
@@ -115,15 +108,6 @@ def test_the_longest_admitted_name_plans_in_two_regions(longest: Plan) -> None:
         "module.us.aws_scheduler_schedule.this",
     ]
     assert {s.values["name"] for s in schedules} == {LONGEST_NAME}
-
-
-def test_one_character_more_is_refused_with_the_limit_in_the_message(
-    two_regions: Workspace,
-) -> None:
-    message = refusal(two_regions, {"name": LONGEST_NAME + "j"})
-
-    assert "Set name to 1-64 letters" in message
-    assert "EventBridge Scheduler's limit" in message
 
 
 def test_iam_role_names_are_generated_so_two_regions_never_collide(longest: Plan) -> None:
@@ -141,34 +125,6 @@ def test_every_role_gets_the_path_and_the_permissions_boundary(longest: Plan) ->
     assert {(r.values["path"], r.values["permissions_boundary"]) for r in roles} == {
         ("/scheduled-jobs/", BOUNDARY)
     }
-
-
-@pytest.mark.parametrize(
-    ("variables", "expected"),
-    [
-        ({"expression": "cron(0 3 * * ?)"}, "with all six fields"),
-        ({"expression": "rate(1 hours)"}, "singular unit for 1"),
-        ({"expression": "every day"}, "with all six fields"),
-        ({"time_zone": "Europe/Berln"}, "to an IANA time zone name"),
-        ({"with_network": False}, "Fargate tasks use the awsvpc network mode"),
-        ({"expression": "cron(0 3 1 * ? *)"}, "set missed_run.interval_seconds"),
-        # Three days polled every minute: 4320 polls, past the execution history's 25,000 events.
-        ({"max_run_seconds": 259200}, "raise task_poll_seconds to at least"),
-    ],
-    ids=[
-        "cron-five-fields",
-        "rate-unit",
-        "no-form",
-        "time-zone",
-        "fargate-network",
-        "interval",
-        "history",
-    ],
-)
-def test_inputs_aws_would_refuse_or_misread_are_refused_at_plan(
-    two_regions: Workspace, variables: dict[str, Any], expected: str
-) -> None:
-    assert expected in refusal(two_regions, variables)
 
 
 def test_the_key_of_a_brought_alert_topic_is_granted_to_the_state_machine(

@@ -14,9 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from ecs_events.accounts import arn_account, arn_region
+from ecs_events.ecs import arn_account, arn_region, parse_ecs_arn
 from ecs_events.events import required_arn
-from ecs_events_cli.history import arn_scope
 from ecs_events_cli.names import cluster_name, is_arn
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,7 +62,7 @@ def test_the_cli_reads_names_and_scopes_of_every_partition(partition: str, regio
     task = arn(partition, region, f"task/prod/{TASK_ID}")
     assert cluster_name(arn(partition, region, "cluster/prod")) == "prod"
     assert is_arn(task, "task")
-    scope = arn_scope(task)
+    scope = parse_ecs_arn(task)
     assert scope is not None
     assert (scope.region, scope.account, scope.cluster) == (region, ACCOUNT, "prod")
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from ecs_events_cli import aws, history, main, names, render
+from ecs_events_cli import aws, main, names, queries, render
 from ecs_events_cli.commands import redrive
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,11 +39,11 @@ def test_table_columns_are_aligned_and_lines_not_padded_at_the_end() -> None:
     ],
 )
 def test_durations_are_precise_when_short_and_readable_when_long(millis, shown) -> None:
-    assert history.format_duration(millis) == shown
+    assert queries.format_duration(millis) == shown
 
 
 def test_times_are_shown_in_utc_to_the_millisecond() -> None:
-    assert history.format_millis(1795144441123) == "2026-11-20 03:14:01.123Z"
+    assert queries.format_millis(1795144441123) == "2026-11-20 03:14:01.123Z"
 
 
 @pytest.mark.parametrize(
@@ -57,16 +57,16 @@ def test_times_are_shown_in_utc_to_the_millisecond() -> None:
     ],
 )
 def test_since_reads_relative_and_iso_times(text, expected) -> None:
-    assert history.parse_since(text, NOW) == int(expected.timestamp() * 1000)
+    assert queries.parse_since(text, NOW) == int(expected.timestamp() * 1000)
 
 
 def test_since_that_is_no_time_says_what_to_give() -> None:
     with pytest.raises(ValueError, match="give 30m, 24h, 7d or"):
-        history.parse_since("yesterday", NOW)
+        queries.parse_since("yesterday", NOW)
 
 
 def test_timeline_follows_the_lifecycle_and_skips_what_the_record_lacks() -> None:
-    steps = history.timeline({"createdAt": 1000, "startedAt": 9000, "stoppedAt": 20000})
+    steps = queries.timeline({"createdAt": 1000, "startedAt": 9000, "stoppedAt": 20000})
     assert [(s.status, s.at_millis) for s in steps] == [
         ("PROVISIONING", 1000),
         ("RUNNING", 9000),
@@ -75,7 +75,7 @@ def test_timeline_follows_the_lifecycle_and_skips_what_the_record_lacks() -> Non
 
 
 def test_filter_keeps_only_items_matching_every_given_field() -> None:
-    wanted = history.TaskFilter(cluster="prod", statuses=("STOPPED",), since_millis=500)
+    wanted = queries.TaskFilter(cluster="prod", statuses=("STOPPED",), since_millis=500)
     assert wanted.matches({"cluster": "prod", "lastStatus": "STOPPED", "updatedAt": 600})
     assert not wanted.matches({"cluster": "prod", "lastStatus": "RUNNING", "updatedAt": 600})
     assert not wanted.matches({"cluster": "dev", "lastStatus": "STOPPED", "updatedAt": 600})
@@ -272,7 +272,7 @@ class ClosedPipe(io.StringIO):
 
 def test_a_reader_that_leaves_early_ends_the_command_quietly(monkeypatch, capsys) -> None:
     monkeypatch.setattr(aws, "client", lambda args, service: None)
-    monkeypatch.setattr(history, "find_tasks", lambda *args: [])
+    monkeypatch.setattr(queries, "find_tasks", lambda *args: [])
     monkeypatch.setattr("sys.stdout", ClosedPipe())
     assert main.main(["tasks", "--cluster", "c"], env={}) == 0
     assert capsys.readouterr().err == ""

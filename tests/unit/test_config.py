@@ -1,6 +1,16 @@
+import re
+from pathlib import Path
+
 import pytest
 
-from ecs_events.config import ALERT_TRIGGERS, ConfigurationError, Settings
+from ecs_events.config import (
+    ALERT_TRIGGERS,
+    DEFAULT_EXIT_CODES,
+    DEFAULT_RETENTION_DAYS,
+    DEFAULT_TRIGGERS,
+    ConfigurationError,
+    Settings,
+)
 
 TOPIC = "arn:aws:sns:us-west-2:111122223333:alerts"
 
@@ -78,3 +88,24 @@ def test_storm_window_log_lines_and_chat_form_are_read_from_the_environment() ->
 def test_storm_window_log_lines_and_chat_form_default_on() -> None:
     alerts = Settings.from_env({}).alerts
     assert (alerts.storm_window_seconds, alerts.log_lines, alerts.chat) == (900, 10, True)
+
+
+# --- the defaults Terraform passes are the ones the runtime falls back to --------------
+
+VARIABLES_TF = (Path(__file__).resolve().parents[2] / "variables.tf").read_text()
+
+
+def test_the_retention_default_is_the_modules() -> None:
+    found = re.search(r"retention_days\s*=\s*optional\(number, (\d+)\)", VARIABLES_TF)
+    assert found is not None
+    assert int(found.group(1)) == DEFAULT_RETENTION_DAYS == Settings().retention_days
+
+
+def test_the_exit_code_and_trigger_defaults_are_the_modules() -> None:
+    codes = re.search(r"exit_codes\s*=\s*optional\(list\(number\), \[([\d, ]+)\]\)", VARIABLES_TF)
+    assert codes is not None
+    assert {int(code) for code in codes.group(1).split(",")} == DEFAULT_EXIT_CODES
+    triggers = dict(
+        re.findall(r"^\s+(\w+)\s*=\s*optional\(bool, (true|false)\)", VARIABLES_TF, re.M)
+    )
+    assert {name for name in ALERT_TRIGGERS if triggers[name] == "true"} == DEFAULT_TRIGGERS

@@ -21,15 +21,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from ecs_events.ecs import (
+    CONTAINER_INSTANCE_STATE_CHANGE,
+    DEPLOYMENT_STATE_CHANGE,
+    SERVICE_ACTION,
+    TASK_STATE_CHANGE,
+)
+
 ACCOUNT = "123456789012"  # the emulator's account
 REGION = "eu-west-1"
 CLUSTER = "demo"
 OTHER_CLUSTER = "staging"
-
-TASK_STATE_CHANGE = "ECS Task State Change"
-CONTAINER_INSTANCE_STATE_CHANGE = "ECS Container Instance State Change"
-DEPLOYMENT_STATE_CHANGE = "ECS Deployment State Change"
-SERVICE_ACTION = "ECS Service Action"
 
 OOM_REASON = "OutOfMemoryError: Container killed due to memory usage"
 PULL_REASON = (

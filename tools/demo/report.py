@@ -9,6 +9,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from ecs_events.outcome import Outcome
+
 from . import cli
 from .lambda_service import EMPTY_RECEIVE_PAUSE_SECONDS, EMPTY_RECEIVES_TO_STOP, receive
 from .screen import Screen
@@ -126,7 +128,7 @@ def report(
     clients: dict[str, Any],
     outputs: dict[str, Any],
     queue_url: str,
-    alert_queue_url: str | None,
+    alert_queue_url: str,
     connection: cli.Connection,
 ) -> None:
     dynamodb, sqs = clients["dynamodb"], clients["sqs"]
@@ -151,33 +153,27 @@ def report(
                 screen.detail(line)
 
     screen.say()
-    if alert_queue_url is None:
-        screen.detail("Alerts: not part of this build (no alert_topic_arn output).")
-    else:
-        summary.alerts = collect_alerts(sqs, alert_queue_url)
-        screen.detail(f"Alerts published to the alert topic: {len(summary.alerts)}")
-        for alert in summary.alerts:
-            screen.detail(f"  [{alert.get('kind')}] {alert['subject']}")
-            reason = alert.get("stoppedReason") or alert.get("reason")
-            if reason:
-                screen.detail(f"      why: {_shorten(str(reason), 84)}")
-            for container in alert.get("containers") or []:
-                if container.get("meaning"):
-                    code = container.get("exitCode")
-                    exited = "never ran" if code is None else f"exit {code}"
-                    screen.detail(
-                        f"      {container.get('name')} {exited}: "
-                        f"{_shorten(str(container['meaning']), 70)}"
-                    )
+    summary.alerts = collect_alerts(sqs, alert_queue_url)
+    screen.detail(f"Alerts published to the alert topic: {len(summary.alerts)}")
+    for alert in summary.alerts:
+        screen.detail(f"  [{alert.get('kind')}] {alert['subject']}")
+        reason = alert.get("stoppedReason") or alert.get("reason")
+        if reason:
+            screen.detail(f"      why: {_shorten(str(reason), 84)}")
+        for container in alert.get("containers") or []:
+            if container.get("meaning"):
+                code = container.get("exitCode")
+                exited = "never ran" if code is None else f"exit {code}"
+                screen.detail(
+                    f"      {container.get('name')} {exited}: "
+                    f"{_shorten(str(container['meaning']), 70)}"
+                )
 
     screen.say()
     outcomes = Counter(summary.outcomes)
     screen.detail(
         "Events by outcome: "
-        + ", ".join(
-            f"{name} {outcomes[name]}"
-            for name in ("applied", "duplicate", "stale", "skipped", "failed")
-        )
+        + ", ".join(f"{name.value} {outcomes[name.value]}" for name in Outcome)
     )
     screen.detail(
         f"{summary.delivered} delivered to the handler out of {summary.sent} sent; "

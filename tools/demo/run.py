@@ -89,7 +89,7 @@ class Demo:
 
         with screen.step(3, "Stand in for the Lambda service"):
             stand_in = self._stand_in(outputs)
-            self._subscribe_to_alerts(outputs)
+            alert_queue_url = self._subscribe_to_alerts(outputs)
 
         stream = demo_events.demo_stream(datetime.now(UTC) - timedelta(minutes=30), self.seed)
         with screen.step(4, f"Send {len(stream.events)} ECS events through EventBridge PutEvents"):
@@ -110,7 +110,7 @@ class Demo:
                 self.clients,
                 outputs,
                 stand_in.queue_url,
-                self.alert_queue_url,
+                alert_queue_url,
                 self.connection,
             )
 
@@ -164,22 +164,22 @@ class Demo:
         handler, counter = load_handler(function, self.stack.package, self.emulator.url, log_path)
         return LambdaStandIn(handler, function, queue_url, queue_arn, batch_size, log_path, counter)
 
-    def _subscribe_to_alerts(self, outputs: dict[str, Any]) -> None:
-        topic = outputs.get("alert_topic_arn")
-        if not topic:
-            self.screen.detail("Alerts are not part of this build (the module has no alert topic).")
-            return
+    def _subscribe_to_alerts(self, outputs: dict[str, Any]) -> str:
+        """A queue subscribed to the alert topic (examples/local turns alerts on); its URL."""
+        topic = outputs["alert_topic_arn"]
         sqs, sns = self.clients["sqs"], self.clients["sns"]
-        self.alert_queue_url = sqs.create_queue(
+        queue_url: str = sqs.create_queue(
             QueueName=f"{outputs['handler_function_name']}-demo-alerts"
         )["QueueUrl"]
-        queue_arn = sqs.get_queue_attributes(
-            QueueUrl=self.alert_queue_url, AttributeNames=["QueueArn"]
-        )["Attributes"]["QueueArn"]
+        self.alert_queue_url = queue_url  # for the cleanup
+        queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+            "Attributes"
+        ]["QueueArn"]
         self.alert_subscription = sns.subscribe(
             TopicArn=topic, Protocol="sqs", Endpoint=queue_arn, ReturnSubscriptionArn=True
         )["SubscriptionArn"]
         self.screen.detail(f"Subscribed a queue to the alert topic {topic.rsplit(':', 1)[-1]}.")
+        return queue_url
 
     def _send(self, stream: demo_events.Stream) -> None:
         screen = self.screen

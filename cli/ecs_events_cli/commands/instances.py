@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .. import aws, history, names, render
+from .. import aws, names, queries, render
 
 HELP = "list container instances"
 
@@ -19,8 +19,8 @@ def run(args: argparse.Namespace, env: dict[str, str]) -> int:
     table = aws.container_instance_table(args, env)
     cluster = names.cluster_name(args.cluster)
     args.target.subject = f"table {table}"
-    # A scan by design: one item per instance keeps the table small (history.py).
-    items = history.container_instances(aws.client(args, "dynamodb"), table, cluster, args.status)
+    # A scan by design: one item per instance keeps the table small (queries.py).
+    items = queries.container_instances(aws.client(args, "dynamodb"), table, cluster, args.status)
     if args.json:
         render.print_json(items)
     else:

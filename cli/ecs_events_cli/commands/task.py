@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .. import aws, history, names, render
+from .. import aws, names, queries, render
 from ..errors import NOT_FOUND
 
 HELP = "one task: state, timeline and containers"
@@ -24,23 +24,23 @@ def run(args: argparse.Namespace, env: dict[str, str]) -> int:
     args.target.subject = f"table {table}"
     dynamodb = aws.client(args, "dynamodb")
     if names.is_arn(wanted, "task"):
-        item = history.get_task(dynamodb, table, wanted)
+        item = queries.get_task(dynamodb, table, wanted)
     elif cluster:
-        arn = history.ecs_arn_for_id(dynamodb, table, "task", cluster, wanted)
-        item = history.get_task(dynamodb, table, arn)
+        arn = queries.ecs_arn_for_id(dynamodb, table, "task", cluster, wanted)
+        item = queries.get_task(dynamodb, table, arn)
     else:
         print(
             f"ecs-events: note: scanning all of {table} for the task ID: "
             "--cluster makes it one read",
             file=sys.stderr,
         )
-        item = history.find_task_by_id(dynamodb, table, wanted)
+        item = queries.find_task_by_id(dynamodb, table, wanted)
     if item is None:
         print(f"ecs-events: task {render.clean(wanted)} is not in {table}", file=sys.stderr)
         return NOT_FOUND
     if args.json:
         steps = [
-            {"status": s.status, "what": s.what, "at": s.at_millis} for s in history.timeline(item)
+            {"status": s.status, "what": s.what, "at": s.at_millis} for s in queries.timeline(item)
         ]
         render.print_json({**item, "timeline": steps})
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .. import aws, history, names, render
+from .. import aws, names, queries, render
 from ..errors import CliError
 
 HELP = "list tasks, most recently updated first"
@@ -47,7 +47,7 @@ def run(args: argparse.Namespace, env: dict[str, str]) -> int:
     for flag in ("since", "stopped_since", "stopped_until"):
         text = getattr(args, flag)
         try:
-            times[flag] = history.parse_since(text) if text else None
+            times[flag] = queries.parse_since(text) if text else None
         except ValueError as error:
             raise CliError(f"--{flag.replace('_', '-')}: {error}") from None
     group = args.group
@@ -61,7 +61,7 @@ def run(args: argparse.Namespace, env: dict[str, str]) -> int:
     instance = args.instance
     if instance and not names.is_arn(instance, "container-instance"):
         instance = container_instance_arn(args, env, dynamodb, instance, cluster)
-    wanted = history.TaskFilter(
+    wanted = queries.TaskFilter(
         cluster=args.cluster,  # an ARN keeps its account and region
         statuses=tuple(args.status or ()),
         group=group,
@@ -72,21 +72,21 @@ def run(args: argparse.Namespace, env: dict[str, str]) -> int:
         stopped_from=times["stopped_since"],
         stopped_to=times["stopped_until"],
     )
-    if history.cluster_query(table, wanted, args.limit) is None:
+    if queries.cluster_query(table, wanted, args.limit) is None:
         print(
             f"ecs-events: note: scanning all of {table}: the index is per cluster; "
             "--cluster (or --instance, whose ARN names its cluster) makes this an index query",
             file=sys.stderr,
         )
     try:
-        items = history.find_tasks(dynamodb, table, wanted, args.limit)
-    except history.IndexMissing as missing:
+        items = queries.find_tasks(dynamodb, table, wanted, args.limit)
+    except queries.IndexMissing as missing:
         print(
             f"ecs-events: note: {table} has no {missing} (tables.query_indexes = false); "
             "scanning all of the table instead",
             file=sys.stderr,
         )
-        items = history.scan_tasks(dynamodb, table, wanted, args.limit)
+        items = queries.scan_tasks(dynamodb, table, wanted, args.limit)
     if args.json:
         render.print_json(items)
     else:
@@ -105,10 +105,10 @@ def container_instance_arn(
     known, else looked up in the container-instance table (one item per instance: small)."""
     table = aws.task_table(args, env)
     if cluster:
-        return history.ecs_arn_for_id(dynamodb, table, "container-instance", cluster, instance_id)
+        return queries.ecs_arn_for_id(dynamodb, table, "container-instance", cluster, instance_id)
     instances = aws.container_instance_table(args, env)
     args.target.subject = f"table {instances}"
-    found = history.find_container_instance_by_id(dynamodb, instances, instance_id)
+    found = queries.find_container_instance_by_id(dynamodb, instances, instance_id)
     if found is None:
         raise CliError(
             f"container instance {instance_id} is not in {instances}: give its ARN, or --cluster",

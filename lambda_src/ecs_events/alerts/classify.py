@@ -15,17 +15,18 @@ from ..config import (
     TASK_START_FAILURE,
     AlertSettings,
 )
-from ..events import (
+from ..ecs import (
     DAEMON_DEPLOYMENT_STATE_CHANGE,
     DAEMON_SERVICE_ACTION,
     DEPLOYMENT_STATE_CHANGE,
     HOOK_STATE_CHANGE,
     INSTANCE_HEALTH_CHANGE,
-    EcsEvent,
+    resource_path,
 )
-from ..events import (
+from ..ecs import (
     SERVICE_ACTION as SERVICE_ACTION_EVENT,
 )
+from ..events import EcsEvent
 from .explain import (
     DAEMON_FAILURES,
     HEALTH_CHECKS,
@@ -125,8 +126,8 @@ def service_alert(event: EcsEvent, settings: AlertSettings) -> Alert | None:
 def _service_names(service_arn: str, cluster_arn: str) -> tuple[str, str]:
     """(cluster, service) from arn:...:service/<cluster>/<service> (or the old
     arn:...:service/<service>, whose cluster comes from the detail if at all)."""
-    path = service_arn.split(":service/", 1)[1] if ":service/" in service_arn else ""
-    cluster = cluster_arn.split(":cluster/", 1)[1] if ":cluster/" in cluster_arn else ""
+    path = resource_path(service_arn, "service")
+    cluster = resource_path(cluster_arn, "cluster")
     if "/" in path:
         cluster, service = path.split("/", 1)
     else:
@@ -144,7 +145,7 @@ def _instance_health_alert(event: EcsEvent, settings: AlertSettings) -> Alert | 
     checks = [c for c in detail.get("healthChecks") or [] if isinstance(c, dict)]
     failing = [c for c in checks if c.get("status") == "IMPAIRED"]
     names = [str(c.get("type") or "?") for c in failing] or ["unknown check"]
-    cluster = _name_after(str(detail.get("clusterArn") or ""), ":cluster/")
+    cluster = resource_path(str(detail.get("clusterArn") or ""), "cluster")
     instance_arn = str(detail.get("containerInstanceArn") or "")
     instance = str(detail.get("ec2InstanceId") or "") or instance_arn.rsplit("/", 1)[-1]
     rows = [("Instance", f"{instance} ({instance_arn.rsplit('/', 1)[-1] or '-'})")]
@@ -194,8 +195,8 @@ def _daemon_alert(event: EcsEvent, settings: AlertSettings) -> Alert | None:
     daemon_arn = str(detail.get("daemonArn") or "") or next(
         (r for r in event.resources if ":daemon/" in r), ""
     )
-    cluster = _name_after(str(detail.get("clusterArn") or ""), ":cluster/") or (
-        daemon_arn.split(":daemon/", 1)[1].split("/")[0] if "/" in daemon_arn else ""
+    cluster = resource_path(str(detail.get("clusterArn") or ""), "cluster") or (
+        resource_path(daemon_arn, "daemon").split("/")[0] if "/" in daemon_arn else ""
     )
     daemon = daemon_arn.rsplit("/", 1)[-1] if daemon_arn else "?"
     reason = str(detail.get("reason") or "")
@@ -291,10 +292,6 @@ def _hook_alert(event: EcsEvent, settings: AlertSettings) -> Alert | None:
             },
         ),
     )
-
-
-def _name_after(arn: str, marker: str) -> str:
-    return arn.split(marker, 1)[1] if marker in arn else ""
 
 
 _OTHER_EVENTS = {

@@ -1,69 +1,42 @@
-"""What ECS's stop codes, exit codes and reasons usually mean: the knowledge tables."""
+"""What ECS's stop codes, exit codes and reasons usually mean.
+
+The words are data (meanings.json beside this file), so the scheduled task module reads
+the same ones from its byte-for-byte copy; the rules of which stops are failures stay here.
+"""
 
 from __future__ import annotations
 
+import json
+from importlib import resources
 from typing import Any
+
+_MEANINGS: dict[str, Any] = json.loads(
+    resources.files(__package__).joinpath("meanings.json").read_text(encoding="utf-8")
+)
 
 # Stops that are not failures: someone asked for them, or a deployment scaled in.
 NOT_FAILURES = ("UserInitiated",)
 SCALE_IN_PREFIX = "Scaling activity initiated by"
 
 # Reasons that mean the task never got its containers running.
-START_FAILURES = {
-    "CannotPullContainerError": "the image could not be pulled: check the image name and tag, "
-    "the execution role's ECR permissions, and the network path to the registry "
-    "(NAT gateway or VPC endpoints)",
-    "ResourceInitializationError": "the task could not fetch what it needs before starting "
-    "(secrets, SSM parameters, log configuration or the image manifest): check the "
-    "execution role's permissions and the network path to those services",
-    "CannotStartContainerError": "the container runtime could not start the container: "
-    "check the command, entrypoint and mounts",
-    "CannotCreateVolumeError": "a volume could not be created: check the volume configuration",
-    "CannotInspectContainerError": "the container agent lost track of the container",
-    "ContainerRuntimeTimeoutError": "the container runtime timed out starting the container",
-}
-
-STOP_REASONS = {
-    "failed ELB health checks": "the load balancer's health check failed, so the service "
-    "replaced the task: check the health check path, port and grace period",
-    "failed container health checks": "the container's own HEALTHCHECK failed",
-    "SpotInterruption": "the Spot capacity was reclaimed by AWS",
-}
-
-PLACEMENT_REASONS = {
-    "RESOURCE:CPU": "no container instance has enough free CPU",
-    "RESOURCE:MEMORY": "no container instance has enough free memory",
-    "RESOURCE:PORTS": "the ports the task needs are taken on every instance",
-    "RESOURCE:ENI": "no instance has a free network interface for an awsvpc task",
-    "RESOURCE:GPU": "no container instance has a free GPU",
-    "RESOURCE:FARGATE": "Fargate has no capacity for this task right now",
-    "AGENT": "the container agent on the instance is disconnected",
-    "ATTRIBUTE": "no container instance has the attributes the placement constraints ask for",
-    "LaunchTemplate": "the capacity provider's launch template is invalid",
-}
+START_FAILURES: dict[str, str] = dict(_MEANINGS["start_failures"])
+STOP_REASONS: dict[str, str] = dict(_MEANINGS["stop_reasons"])
+PLACEMENT_REASONS: dict[str, str] = dict(_MEANINGS["placement_reasons"])
+_EXIT_CODES: dict[int, str] = {int(code): text for code, text in _MEANINGS["exit_codes"].items()}
+_OUT_OF_MEMORY: str = _MEANINGS["out_of_memory_marker"]
+_EXIT_137_OUT_OF_MEMORY: str = _MEANINGS["exit_137_out_of_memory"]
+_EXIT_SIGNAL: str = _MEANINGS["exit_signal"]
+_EXIT_OTHER: str = _MEANINGS["exit_other"]
 
 
 def explain_exit(code: int, reason: str = "") -> str:
-    if code == 0:
-        return "exited normally"
-    if code == 137:
-        if "OutOfMemory" in reason:
-            return "killed for using more memory than its limit (OOM): raise memory or fix the leak"
-        return "killed with SIGKILL: it did not stop within the stop timeout after SIGTERM"
-    meanings = {
-        1: "application error: read the container's logs",
-        2: "misuse of a shell builtin or bad arguments: check the command",
-        126: "the command is not executable",
-        127: "the command was not found in the image",
-        139: "segmentation fault (SIGSEGV) in the application or a native library",
-        143: "stopped with SIGTERM and exited on it",
-        255: "the entrypoint failed or exited with an out-of-range status",
-    }
-    if code in meanings:
-        return meanings[code]
+    if code == 137 and _OUT_OF_MEMORY in reason:
+        return _EXIT_137_OUT_OF_MEMORY
+    if code in _EXIT_CODES:
+        return _EXIT_CODES[code]
     if 128 < code < 160:
-        return f"killed by signal {code - 128}"
-    return "application-specific exit status: read the container's logs"
+        return _EXIT_SIGNAL.format(code - 128)
+    return _EXIT_OTHER
 
 
 def explain_reason(text: str) -> str | None:
@@ -89,46 +62,20 @@ def container_meaning(container: dict[str, Any]) -> str | None:
 
 # Stop codes, including ones ECS added after the first six; an unknown code is shown as
 # it is, and EssentialContainerExited needs no words beyond its own reason.
-# https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Task.html (stopCode)
-STOP_CODES = {
-    "TaskFailedToStart": "the task never got all its containers running",
-    "UserInitiated": "someone (or something) called StopTask",
-    "ServiceSchedulerInitiated": "the service scheduler stopped it (deployment, scale-in, "
-    "or a failed health check)",
-    "SpotInterruption": "AWS reclaimed the Spot capacity it ran on",
-    "TerminationNotice": "the instance it ran on received a termination notice",
-    "InfrastructureHealth": "ECS stopped it because the infrastructure it ran on was "
-    "unhealthy: not the application's fault, but check the capacity provider",
-}
+STOP_CODES: dict[str, str] = dict(_MEANINGS["stop_codes"])
 # Spot capacity taken back: expected, not an application failure.
 SPOT_STOP_CODES = ("SpotInterruption", "TerminationNotice")
 TASK_FAILED_TO_START = "Task failed to start"
 
 # Container instance health checks.
 # https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_container_instance_health_events.html
-HEALTH_CHECKS = {
-    "CONTAINER_RUNTIME": "the container runtime (Docker or containerd) is not responding: "
-    "tasks on this instance cannot start or stop",
-    "AGENT_CONNECTIVITY": "the ECS agent lost its connection to the ECS control plane: "
-    "no new tasks are placed here until it reconnects",
-    "ACCELERATED_COMPUTE": "an accelerated compute device (GPU) is impaired",
-    "DAEMON": "a required daemon task on the instance failed",
-}
+HEALTH_CHECKS: dict[str, str] = dict(_MEANINGS["health_checks"])
 # Daemon task start failures.
 # https://docs.aws.amazon.com/AmazonECS/latest/developerguide/managed-daemons-events.html
-DAEMON_FAILURES = {
-    "TASK_FAILED_TO_RUN": "the daemon task was created but never reached RUNNING: check "
-    "the image pull, the container health check and essential container exits",
-    "TASK_CREATION_FAILED": "the daemon task could not be created on the instance: "
-    "usually not enough CPU, memory or other resources left on it",
-}
+DAEMON_FAILURES: dict[str, str] = dict(_MEANINGS["daemon_failures"])
 # Deployment lifecycle hooks.
 # https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentLifecycleHookDetail.html
-HOOK_FAILURES = {
-    "FAILED": "the hook returned FAILED (or its function failed), so ECS rolls the deployment back",
-    "TIMED_OUT": "the hook did not finish in time, so ECS took its timeout action "
-    "(CONTINUE or ROLLBACK)",
-}
+HOOK_FAILURES: dict[str, str] = dict(_MEANINGS["hook_failures"])
 
 
 def explain_stop_code(code: str) -> str | None:

@@ -1,4 +1,4 @@
-"""Bounded, jittered retries of transient errors; everything else raises at once."""
+"""AWS call facts: error codes, transient errors, and the one bounded, jittered retry policy."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import random
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
 
-from ecs_events.retry import RetryPolicy, is_transient
+from ecs_events.aws import RetryPolicy, error_code, error_message, is_transient, remaining_seconds
 
 
 def client_error(code: str, status: int = 400) -> ClientError:
@@ -108,3 +108,52 @@ def test_no_retry_runs_into_the_end_of_the_invocation() -> None:
     with pytest.raises(ClientError):
         policy.call(step)
     assert len(calls) == 1
+
+
+def test_the_error_code_is_read_from_a_client_error_and_is_empty_for_anything_else() -> None:
+    assert error_code(client_error("ThrottlingException")) == "ThrottlingException"
+    assert error_code(ValueError("ThrottlingException")) == ""
+    assert error_code(ClientError({}, "PutItem")) == ""
+
+
+def test_a_jitter_floor_keeps_each_wait_above_that_share_of_its_ceiling() -> None:
+    waits: list[float] = []
+
+    def step() -> None:
+        raise client_error("ThrottlingException")
+
+    policy = RetryPolicy(
+        attempts=5, base_seconds=0.5, jitter_floor=0.5, cap_seconds=20, sleep=waits.append
+    )
+    with pytest.raises(ClientError):
+        policy.call(step)
+    ceilings = [0.5, 1.0, 2.0, 4.0]
+    assert all(c / 2 <= wait <= c for wait, c in zip(waits, ceilings, strict=True))
+
+
+def test_on_retry_hears_each_retried_error_and_not_the_last() -> None:
+    heard: list[str] = []
+
+    def step() -> None:
+        raise client_error("ThrottlingException")
+
+    policy = RetryPolicy(attempts=3, sleep=lambda _: None)
+    with pytest.raises(ClientError):
+        policy.call(step, on_retry=lambda error: heard.append(error_code(error)))
+    assert heard == ["ThrottlingException", "ThrottlingException"]
+
+
+def test_remaining_seconds_reads_a_lambda_context_and_nothing_else() -> None:
+    class Context:
+        def get_remaining_time_in_millis(self) -> int:
+            return 12_500
+
+    remaining = remaining_seconds(Context())
+    assert remaining is not None and remaining() == 12.5
+    assert remaining_seconds(None) is None
+
+
+def test_the_error_message_is_what_aws_said_and_empty_for_anything_else() -> None:
+    said = ClientError({"Error": {"Code": "X", "Message": "Rate exceeded"}}, "PutItem")
+    assert error_message(said) == "Rate exceeded"
+    assert error_message(ValueError("Rate exceeded")) == ""

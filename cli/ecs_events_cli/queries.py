@@ -34,9 +34,11 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
+from ecs_events.aws import error_code, error_message
+from ecs_events.ecs import ecs_arn, parse_arn, parse_ecs_arn
 from ecs_events.state import CONTAINER_INSTANCE_KEY, TASK_KEY
 
-# Re-exported: the CLI shows durations and moments through history.
+# Re-exported: the CLI shows durations and moments through queries.
 from ecs_events.times import format_duration as format_duration
 from ecs_events.times import format_millis as format_millis
 
@@ -60,29 +62,6 @@ class IndexMissing(RuntimeError):
 
 
 @dataclass(frozen=True)
-class ArnScope:
-    """Where an ECS resource lives, read from its ARN
-    (arn:PARTITION:ecs:REGION:ACCOUNT:TYPE/CLUSTER/ID; a cluster ARN ends in cluster/NAME).
-    The cluster is None for ARNs of the old format (TYPE/ID), which do not name it."""
-
-    region: str
-    account: str
-    cluster: str | None
-
-
-def arn_scope(arn: str) -> ArnScope | None:
-    parts = arn.split(":", 5)
-    if len(parts) != 6 or parts[0] != "arn" or parts[2] != "ecs":
-        return None
-    path = parts[5].split("/")
-    if path[0] == "cluster":
-        cluster: str | None = path[1] if len(path) == 2 else None
-    else:
-        cluster = path[1] if len(path) == 3 else None
-    return ArnScope(parts[3], parts[4], cluster)
-
-
-@dataclass(frozen=True)
 class TaskFilter:
     """What `ecs-events tasks` asks. `cluster` is a name or a cluster ARN (which also sets
     the account and region); `account` and `region` are those of the task (of the event),
@@ -103,7 +82,7 @@ class TaskFilter:
         """(cluster name, account, region) from the flags and the ARNs given."""
         cluster, account, region = self.cluster, self.account, self.region
         for arn in (self.cluster, self.container_instance):
-            found = arn_scope(arn) if arn and arn.startswith("arn:") else None
+            found = parse_ecs_arn(arn)
             if found is None:
                 continue
             if arn == self.cluster or cluster is None:
@@ -115,7 +94,7 @@ class TaskFilter:
     def matches(self, item: dict[str, Any]) -> bool:
         """Applied to every item read, so a filter no index serves is still honoured."""
         cluster, account, region = self.scope()
-        where = arn_scope(str(item.get(TASK_KEY, "")))
+        where = parse_ecs_arn(item.get(TASK_KEY))
         for wanted, value in (
             (account, where.account if where else None),
             (region, where.region if where else None),
@@ -168,9 +147,12 @@ def get_task(dynamodb: Any, table: str, task_arn: str) -> dict[str, Any] | None:
 def ecs_arn_for_id(dynamodb: Any, table: str, kind: str, cluster: str, resource_id: str) -> str:
     """A task or container-instance ID becomes its ARN from the table's own ARN (partition,
     region, account): one DescribeTable instead of a scan."""
-    table_arn = dynamodb.describe_table(TableName=table)["Table"]["TableArn"]
-    partition, _, region, account = table_arn.split(":")[1:5]
-    return f"arn:{partition}:ecs:{region}:{account}:{kind}/{cluster}/{resource_id}"
+    table_arn = parse_arn(dynamodb.describe_table(TableName=table)["Table"]["TableArn"])
+    if table_arn is None:  # pragma: no cover - DynamoDB always answers with an ARN
+        raise ValueError(f"table {table} has no ARN")
+    return ecs_arn(
+        table_arn.partition, table_arn.region, table_arn.account, kind, cluster, resource_id
+    )
 
 
 def find_task_by_id(dynamodb: Any, table: str, task_id: str) -> dict[str, Any] | None:
@@ -295,8 +277,7 @@ def _query_keys(dynamodb: Any, request: dict[str, Any]) -> Iterator[list[str]]:
 def _is_missing_index(error: ClientError) -> bool:
     """DynamoDB says ValidationException ("does not have the specified index"); moto says
     ResourceNotFoundException ("Invalid index"). A missing table never mentions an index."""
-    code = error.response.get("Error", {}).get("Code")
-    message = str(error.response.get("Error", {}).get("Message", "")).lower()
+    code, message = error_code(error), error_message(error).lower()
     return code in ("ValidationException", "ResourceNotFoundException") and "index" in message
 
 
