@@ -282,7 +282,7 @@ def handler_function(plan: dict[str, Any]) -> tuple[int, bool]:
 
 def plan_example(example: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
     """The offline plan of examples/<example>, as the terraform tests make it."""
-    from tools.terraform import copy_sources, offline_workspace
+    from devkit.terraform import copy_sources, offline_workspace
 
     with tempfile.TemporaryDirectory() as scratch:
         sources = copy_sources(Path(scratch))
@@ -305,7 +305,7 @@ LEAN_INPUTS: dict[str, Any] = {
 def plan_root(variables: dict[str, Any]) -> dict[str, Any]:
     """The offline plan of the root module with these inputs (a tfvars file: they are
     objects), as tests/terraform/conftest.py's plan_root makes it."""
-    from tools.terraform import copy_sources, offline_workspace
+    from devkit.terraform import copy_sources, offline_workspace
 
     with tempfile.TemporaryDirectory() as scratch:
         sources = copy_sources(Path(scratch))
@@ -369,10 +369,10 @@ def replay_handler(stream: list[dict[str, Any]], level: str, sizes: tuple[int, .
     import boto3
     from moto import mock_aws
 
+    from devkit.events import sqs_batch
+    from devkit.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE, create_state_tables
     from ecs_events.config import Settings
     from ecs_events.handler import Processor
-    from tests.events import sqs_batch
-    from tests.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE, create_state_tables
 
     settings = Settings(TASK_TABLE, CONTAINER_INSTANCE_TABLE, 90)
     line_bytes, metric_bytes = 0, 0.0

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tools.terraform import TerraformError, Workspace, copy_sources, offline_workspace
+from devkit.terraform import TerraformError, Workspace, copy_sources, offline_workspace
 
 
 @pytest.fixture(scope="module")

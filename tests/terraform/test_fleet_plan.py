@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from tests.plan import Plan, module_configuration, statement_resource_references
-from tools.terraform import offline_workspace
+from devkit.plan import Plan, module_configuration, statement_resource_references
+from devkit.terraform import offline_workspace
 
 BUS = "ecs-events-fleet"
 MEMBER_ROLE = "arn:aws:iam::444455556666:role/ecs-events-read"

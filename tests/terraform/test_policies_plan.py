@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.plan import Plan, planned_statements
+from devkit.plan import Plan, planned_statements
 
 KEY = "arn:aws:kms:eu-west-1:111122223333:key/11111111-2222-3333-4444-555555555555"
 TOPIC = "arn:aws:sns:eu-west-1:111122223333:oncall"

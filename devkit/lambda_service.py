@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import events as demo_events
-from .screen import Screen
+from tools.demo import events as demo_events
+from tools.demo.screen import Screen
 
 # Receive loops stop after this many empty receives in a row, or at their deadline.
 EMPTY_RECEIVES_TO_STOP = 3
