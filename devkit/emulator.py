@@ -34,6 +34,11 @@ import urllib.request
 from pathlib import Path
 from typing import IO, Any, Self
 
+# The account and region the emulator's resources live in (moto's default account); the
+# demo's events and the Lambda stand-in use them.
+EMULATOR_ACCOUNT = "123456789012"
+EMULATOR_REGION = "eu-west-1"
+
 # DynamoDB's item writes: AWS evaluates their condition and writes as one atomic step.
 DYNAMODB_WRITES = ("put_item", "update_item", "delete_item")
 _DYNAMODB_WRITE_LOCK = threading.Lock()

@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-ACCOUNT = "123456789012"  # the emulator's account
-REGION = "eu-west-1"
+from devkit.emulator import EMULATOR_ACCOUNT as ACCOUNT
+from devkit.emulator import EMULATOR_REGION as REGION
+
 CLUSTER = "demo"
 OTHER_CLUSTER = "staging"
 

@@ -1,0 +1,45 @@
+"""Development code shared by tests, tools and benchmarks lives in devkit/: tools/, benchmarks/
+and devkit/ itself never import the tests package, so a test can import any of them without a
+cycle, and the tests can be reorganised without breaking a benchmark or the demo."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+TREES_THAT_MUST_NOT_IMPORT_TESTS = ("tools", "benchmarks", "devkit")
+
+
+def imported_modules(source: Path) -> list[str]:
+    """Every absolute module a file imports, at any depth (also inside functions)."""
+    names: list[str] = []
+    for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"), filename=str(source))):
+        if isinstance(node, ast.Import):
+            names.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.append(node.module)
+    return names
+
+
+def test_tools_benchmarks_and_devkit_never_import_tests() -> None:
+    offenders = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for tree in TREES_THAT_MUST_NOT_IMPORT_TESTS
+        for path in sorted((ROOT / tree).rglob("*.py"))
+        if "node_modules" not in path.parts
+        for name in imported_modules(path)
+        if name == "tests" or name.startswith("tests.")
+    ]
+    assert offenders == [], "move what they need into devkit/:\n" + "\n".join(offenders)
+
+
+def test_devkit_never_imports_tools() -> None:
+    """devkit sits beneath tools (the demo, the smoke check): tools import it, not the reverse."""
+    offenders = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in sorted((ROOT / "devkit").rglob("*.py"))
+        for name in imported_modules(path)
+        if name == "tools" or name.startswith("tools.")
+    ]
+    assert offenders == [], "\n".join(offenders)
