@@ -42,8 +42,7 @@ from benchmarks.units import index_write_units, write_units
 from devkit.events import LIFECYCLE, TASK_ARN, task_event
 from devkit.tables import table_request
 from ecs_events.events import parse_event
-from ecs_events.state import TASK_KEY, item_size, task_record, write_if_newer
-from ecs_events_cli.history import CLUSTER_INDEX
+from ecs_events.state import CLUSTER_INDEX, TASK_KEY, item_size, task_record, write_if_newer
 
 _serializer = TypeSerializer()
 

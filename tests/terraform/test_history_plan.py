@@ -7,7 +7,7 @@ from typing import Any
 
 from devkit.plan import Plan, data_source, module_configuration, statement_resource_references
 from devkit.tables import TASK_INDEXES
-from ecs_events_cli.history import CLUSTER_INDEX, CLUSTER_INDEX_PROJECTED
+from ecs_events.state import CLUSTER_INDEX, CLUSTER_INDEX_PROJECTED
 
 PRODUCTION = "arn:aws:ecs:eu-west-1:111122223333:cluster/production"
 BATCH = "arn:aws:ecs:eu-west-1:111122223333:cluster/batch"

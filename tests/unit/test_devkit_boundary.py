@@ -43,3 +43,14 @@ def test_devkit_never_imports_tools() -> None:
         if name == "tools" or name.startswith("tools.")
     ]
     assert offenders == [], "\n".join(offenders)
+
+
+def test_devkit_learns_table_shapes_from_the_runtime_not_the_cli() -> None:
+    """The tables' keys and query index live in ecs_events.state, which the CLI reads too."""
+    offenders = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in sorted((ROOT / "devkit").rglob("*.py"))
+        for name in imported_modules(path)
+        if name == "ecs_events_cli" or name.startswith("ecs_events_cli.")
+    ]
+    assert offenders == [], "\n".join(offenders)
