@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.stream import production_stream
+from devkit.plan import managed_resources
 
 PRICES_READ = "2026-12-07"
 
@@ -230,14 +231,6 @@ def monthly(events: int, per_million_total: float, idle_total: float, metrics: f
 # --- counting billable resources in a plan -------------------------------------------------
 
 
-def _planned(module: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    for resource in module.get("resources", []):
-        if resource.get("mode") == "managed":
-            yield resource
-    for child in module.get("child_modules", []):
-        yield from _planned(child)
-
-
 def count_idle(plan: dict[str, Any], address_prefix: str = "") -> Idle:
     """Billable resources of the plan (`terraform show -json`) whose address starts with
     `address_prefix`: standard-resolution alarms, dashboards, customer managed keys, SQS
@@ -245,7 +238,7 @@ def count_idle(plan: dict[str, Any], address_prefix: str = "") -> Idle:
     schedules with a rate)."""
     found: dict[str, int] = {}
     scheduled = 0.0
-    for resource in _planned(plan["planned_values"]["root_module"]):
+    for resource in managed_resources(plan["planned_values"]):
         if not resource["address"].startswith(address_prefix):
             continue
         kind, values = resource["type"], resource.get("values", {})
@@ -257,7 +250,7 @@ def count_idle(plan: dict[str, Any], address_prefix: str = "") -> Idle:
             scheduled += SECONDS_PER_MONTH / (int(amount) * seconds)
     mappings = sum(
         1
-        for resource in _planned(plan["planned_values"]["root_module"])
+        for resource in managed_resources(plan["planned_values"])
         if resource["address"].startswith(address_prefix)
         and resource["type"] == "aws_lambda_event_source_mapping"
     )
@@ -273,7 +266,7 @@ def count_idle(plan: dict[str, Any], address_prefix: str = "") -> Idle:
 
 def handler_function(plan: dict[str, Any]) -> tuple[int, bool]:
     """(memory_size, arm64) of the handler function the plan creates."""
-    for resource in _planned(plan["planned_values"]["root_module"]):
+    for resource in managed_resources(plan["planned_values"]):
         if resource["type"] == "aws_lambda_function" and "module.handler." in resource["address"]:
             values = resource["values"]
             return int(values["memory_size"]), values.get("architectures") == ["arm64"]
