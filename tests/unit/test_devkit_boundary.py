@@ -22,35 +22,30 @@ def imported_modules(source: Path) -> list[str]:
     return names
 
 
-def test_tools_benchmarks_and_devkit_never_import_tests() -> None:
-    offenders = [
+def imports_of(trees: tuple[str, ...], package: str) -> list[str]:
+    """'path imports module' for every import of `package` (or a module in it) under `trees`."""
+    return [
         f"{path.relative_to(ROOT)} imports {name}"
-        for tree in TREES_THAT_MUST_NOT_IMPORT_TESTS
+        for tree in trees
         for path in sorted((ROOT / tree).rglob("*.py"))
         if "node_modules" not in path.parts
         for name in imported_modules(path)
-        if name == "tests" or name.startswith("tests.")
+        if name == package or name.startswith(package + ".")
     ]
+
+
+def test_tools_benchmarks_and_devkit_never_import_tests() -> None:
+    offenders = imports_of(TREES_THAT_MUST_NOT_IMPORT_TESTS, "tests")
     assert offenders == [], "move what they need into devkit/:\n" + "\n".join(offenders)
 
 
 def test_devkit_never_imports_tools() -> None:
     """devkit sits beneath tools (the demo, the smoke check): tools import it, not the reverse."""
-    offenders = [
-        f"{path.relative_to(ROOT)} imports {name}"
-        for path in sorted((ROOT / "devkit").rglob("*.py"))
-        for name in imported_modules(path)
-        if name == "tools" or name.startswith("tools.")
-    ]
+    offenders = imports_of(("devkit",), "tools")
     assert offenders == [], "\n".join(offenders)
 
 
 def test_devkit_learns_table_shapes_from_the_runtime_not_the_cli() -> None:
     """The tables' keys and query index live in ecs_events.state, which the CLI reads too."""
-    offenders = [
-        f"{path.relative_to(ROOT)} imports {name}"
-        for path in sorted((ROOT / "devkit").rglob("*.py"))
-        for name in imported_modules(path)
-        if name == "ecs_events_cli" or name.startswith("ecs_events_cli.")
-    ]
+    offenders = imports_of(("devkit",), "ecs_events_cli")
     assert offenders == [], "\n".join(offenders)
