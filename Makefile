@@ -15,7 +15,7 @@ NPM := $(shell command -v npm 2>/dev/null)
 # The demo needs only the package, moto's server and the Terraform runner (the demo extra).
 # Where the development environment exists already, it has all of that: use it.
 DEMO_VENV := $(if $(wildcard $(VENV)/.installed),$(VENV),.venv-demo)
-PYTHON_TREES := lambda_src cli tests tools benchmarks
+PYTHON_TREES := lambda_src cli devkit tests tools benchmarks
 # Where hashicorp/aws lies in a filesystem mirror, use it (as the tests do); else the registry.
 TF_MIRROR := $(if $(wildcard /opt/tf-plugins),TF_CLI_CONFIG_FILE=$(CURDIR)/terraform-mirror.tfrc)
 

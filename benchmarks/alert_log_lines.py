@@ -21,11 +21,11 @@ from typing import Any
 import boto3
 from moto import mock_aws
 
+from devkit.events import REGION, task_event
 from ecs_events.alerts import AlertSender, task_alert
 from ecs_events.config import AlertSettings
 from ecs_events.events import parse_event
 from ecs_events.state import task_record
-from tests.events import REGION, task_event
 
 GROUP = "/ecs/billing-report"
 

@@ -39,11 +39,10 @@ from boto3.dynamodb.types import TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 
 from benchmarks.units import index_write_units, write_units
+from devkit.events import LIFECYCLE, TASK_ARN, task_event
+from devkit.tables import table_request
 from ecs_events.events import parse_event
-from ecs_events.state import TASK_KEY, item_size, task_record, write_if_newer
-from ecs_events_cli.queries import CLUSTER_INDEX
-from tests.events import LIFECYCLE, TASK_ARN, task_event
-from tests.tables import table_request
+from ecs_events.state import CLUSTER_INDEX, TASK_KEY, item_size, task_record, write_if_newer
 
 _serializer = TypeSerializer()
 

@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.stream import production_stream
+from devkit.plan import managed_resources
 
 PRICES_READ = "2026-12-07"
 
@@ -230,14 +231,6 @@ def monthly(events: int, per_million_total: float, idle_total: float, metrics: f
 # --- counting billable resources in a plan -------------------------------------------------
 
 
-def _planned(module: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    for resource in module.get("resources", []):
-        if resource.get("mode") == "managed":
-            yield resource
-    for child in module.get("child_modules", []):
-        yield from _planned(child)
-
-
 def count_idle(plan: dict[str, Any], address_prefix: str = "") -> Idle:
     """Billable resources of the plan (`terraform show -json`) whose address starts with
     `address_prefix`: standard-resolution alarms, dashboards, customer managed keys, SQS
@@ -245,7 +238,7 @@ def count_idle(plan: dict[str, Any], address_prefix: str = "") -> Idle:
     schedules with a rate)."""
     found: dict[str, int] = {}
     scheduled = 0.0
-    for resource in _planned(plan["planned_values"]["root_module"]):
+    for resource in managed_resources(plan["planned_values"]):
         if not resource["address"].startswith(address_prefix):
             continue
         kind, values = resource["type"], resource.get("values", {})
@@ -257,7 +250,7 @@ def count_idle(plan: dict[str, Any], address_prefix: str = "") -> Idle:
             scheduled += SECONDS_PER_MONTH / (int(amount) * seconds)
     mappings = sum(
         1
-        for resource in _planned(plan["planned_values"]["root_module"])
+        for resource in managed_resources(plan["planned_values"])
         if resource["address"].startswith(address_prefix)
         and resource["type"] == "aws_lambda_event_source_mapping"
     )
@@ -273,7 +266,7 @@ def count_idle(plan: dict[str, Any], address_prefix: str = "") -> Idle:
 
 def handler_function(plan: dict[str, Any]) -> tuple[int, bool]:
     """(memory_size, arm64) of the handler function the plan creates."""
-    for resource in _planned(plan["planned_values"]["root_module"]):
+    for resource in managed_resources(plan["planned_values"]):
         if resource["type"] == "aws_lambda_function" and "module.handler." in resource["address"]:
             values = resource["values"]
             return int(values["memory_size"]), values.get("architectures") == ["arm64"]
@@ -282,7 +275,7 @@ def handler_function(plan: dict[str, Any]) -> tuple[int, bool]:
 
 def plan_example(example: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
     """The offline plan of examples/<example>, as the terraform tests make it."""
-    from tools.terraform import copy_sources, offline_workspace
+    from devkit.terraform import copy_sources, offline_workspace
 
     with tempfile.TemporaryDirectory() as scratch:
         sources = copy_sources(Path(scratch))
@@ -305,7 +298,7 @@ LEAN_INPUTS: dict[str, Any] = {
 def plan_root(variables: dict[str, Any]) -> dict[str, Any]:
     """The offline plan of the root module with these inputs (a tfvars file: they are
     objects), as tests/terraform/conftest.py's plan_root makes it."""
-    from tools.terraform import copy_sources, offline_workspace
+    from devkit.terraform import copy_sources, offline_workspace
 
     with tempfile.TemporaryDirectory() as scratch:
         sources = copy_sources(Path(scratch))
@@ -369,10 +362,10 @@ def replay_handler(stream: list[dict[str, Any]], level: str, sizes: tuple[int, .
     import boto3
     from moto import mock_aws
 
+    from devkit.events import sqs_batch
+    from devkit.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE, create_state_tables
     from ecs_events.config import Settings
     from ecs_events.handler import Processor
-    from tests.events import sqs_batch
-    from tests.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE, create_state_tables
 
     settings = Settings(TASK_TABLE, CONTAINER_INSTANCE_TABLE, 90)
     line_bytes, metric_bytes = 0, 0.0

@@ -31,9 +31,7 @@ from typing import Any
 import boto3
 from moto import mock_aws
 
-from ecs_events.config import Settings
-from ecs_events.handler import Processor
-from tests.events import (
+from devkit.events import (
     ACCOUNT,
     LIFECYCLE,
     TASK_ARN,
@@ -42,7 +40,9 @@ from tests.events import (
     sqs_batch,
     task_event,
 )
-from tests.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE, create_state_tables
+from devkit.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE, create_state_tables
+from ecs_events.config import Settings
+from ecs_events.handler import Processor
 
 REGIONS = ["eu-west-1", "us-east-1", "ap-southeast-2", "us-west-2", "eu-central-1"]
 

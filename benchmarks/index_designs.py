@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from benchmarks.units import index_write_units
-from ecs_events_cli.queries import CLUSTER_INDEX, CLUSTER_INDEX_KEYS, CLUSTER_INDEX_PROJECTED
+from ecs_events.state import CLUSTER_INDEX, CLUSTER_INDEX_KEYS, CLUSTER_INDEX_PROJECTED
 
 Index = tuple[str, str, str, tuple[str, ...]]  # name, hash key, range key, projected
 

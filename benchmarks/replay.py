@@ -31,12 +31,12 @@ import boto3
 from moto import mock_aws
 
 from benchmarks.units import index_write_units
+from devkit.events import LIFECYCLE, TASK_ARN, container_instance_event, sqs_batch, task_event
+from devkit.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE, create_state_tables
 from ecs_events.config import Settings
 from ecs_events.events import parse_event
 from ecs_events.handler import Processor
 from ecs_events.state import TASK_KEY, container_instance_record, item_size, task_record
-from tests.events import LIFECYCLE, TASK_ARN, container_instance_event, sqs_batch, task_event
-from tests.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE, create_state_tables
 
 
 def build_stream(tasks: int, seed: int) -> list[dict[str, Any]]:

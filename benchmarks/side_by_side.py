@@ -53,16 +53,16 @@ from benchmarks.units import (
     stored_bytes,
     write_units,
 )
-from ecs_events.config import Settings
-from ecs_events.handler import Processor
-from ecs_events.state import item_size
-from tests.tables import (
+from devkit.tables import (
     CONTAINER_INSTANCE_TABLE,
     TASK_INDEXES,
     TASK_TABLE,
     create_state_tables,
 )
-from tests.threads import run_concurrently
+from devkit.threads import run_concurrently
+from ecs_events.config import Settings
+from ecs_events.handler import Processor
+from ecs_events.state import item_size
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_TABLE = TABLES["ECS Task State Change"]
@@ -302,7 +302,7 @@ def per_event(metered: Metered, events: int) -> dict[str, float]:
 
 
 def run(args: argparse.Namespace) -> None:
-    from tools.emulator import Dynalite, LocalEmulator
+    from devkit.emulator import Dynalite, LocalEmulator
 
     streams = {
         "production-like": production_stream(args.tasks, args.seed),

@@ -1,5 +1,5 @@
 """Recorded ECS task streams for the benchmarks, built from the documented event shapes
-(tests/events.py) and a seed, so every run replays the same deliveries.
+(devkit/events.py) and a seed, so every run replays the same deliveries.
 
 - production-like: tasks start one after another across two accounts and two regions,
   each through its whole life (versions 1..6) in order; about 5 % of deliveries repeat
@@ -23,7 +23,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from tests.events import LIFECYCLE, envelope, task_event
+from devkit.events import LIFECYCLE, envelope, task_event
 
 ACCOUNTS = ("111122223333", "444455556666")
 REGIONS = ("us-west-2", "eu-west-1")

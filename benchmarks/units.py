@@ -30,8 +30,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from devkit.tables import TASK_INDEXES
 from ecs_events.state import TASK_KEY, item_size
-from tests.tables import TASK_INDEXES
 
 READ_UNIT_PRICE_IN_WRITE_UNITS = 1 / 5
 STORAGE_OVERHEAD_BYTES = 100

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.plan import Plan
-from tools.terraform import copy_sources, offline_workspace
+from devkit.plan import Plan
+from devkit.terraform import copy_sources, offline_workspace
 
 
 @pytest.fixture(scope="session")

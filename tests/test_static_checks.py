@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PYTHON_TREES = ["lambda_src", "cli", "tests", "tools", "benchmarks"]
+PYTHON_TREES = ["lambda_src", "cli", "devkit", "tests", "tools", "benchmarks"]
 
 
 def run(command: list[str], timeout: int = 600) -> subprocess.CompletedProcess[str]:

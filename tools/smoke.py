@@ -41,14 +41,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from devkit.emulator import LocalEmulator
+from devkit.lambda_service import LambdaStandIn, deliver, load_handler
+from devkit.terraform import Workspace, copy_sources
 from tools.console_names import console_log_group, console_rule_name
 from tools.demo import events as demo_events
-from tools.demo.lambda_service import LambdaStandIn, deliver, load_handler
 from tools.demo.report import collect_alerts
 from tools.demo.screen import Screen
 from tools.demo.stack import forget_queue_attributes
-from tools.emulator import LocalEmulator
-from tools.terraform import Workspace, copy_sources
 
 EXAMPLE = Path("examples") / "basic"
 HANDLER_ZIP = Path("dist") / "ecs_events.zip"

@@ -36,17 +36,16 @@ from botocore.exceptions import ClientError
 
 from ecs_events.aws import error_code, error_message
 from ecs_events.ecs import ecs_arn, parse_arn, parse_ecs_arn
+
+# Re-exported: the index the queries use has its one home beside the table keys.
+from ecs_events.state import CLUSTER_INDEX as CLUSTER_INDEX
+from ecs_events.state import CLUSTER_INDEX_KEYS as CLUSTER_INDEX_KEYS
+from ecs_events.state import CLUSTER_INDEX_PROJECTED as CLUSTER_INDEX_PROJECTED
 from ecs_events.state import CONTAINER_INSTANCE_KEY, TASK_KEY
 
 # Re-exported: the CLI shows durations and moments through queries.
 from ecs_events.times import format_duration as format_duration
 from ecs_events.times import format_millis as format_millis
-
-# The index modules/state/main.tf creates (a plan test compares): its name, keys and
-# projected attributes.
-CLUSTER_INDEX = "cluster-index"
-CLUSTER_INDEX_KEYS = ("cluster", "createdAt")
-CLUSTER_INDEX_PROJECTED = ("stoppedAt", "group", "containerInstanceArn")
 
 # BatchGetItem takes at most 100 keys per request.
 BATCH_GET_KEYS = 100

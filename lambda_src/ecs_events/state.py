@@ -23,6 +23,13 @@ from .events import EcsEvent, epoch_millis, required_arn, required_version
 TASK_KEY = "taskArn"
 CONTAINER_INSTANCE_KEY = "containerInstanceArn"
 
+# The task table's query index as modules/state/main.tf creates it (a plan test compares):
+# its name, its keys (hash, range) and its projected attributes. The CLI queries it and the
+# development tables (devkit/tables.py) create it from these.
+CLUSTER_INDEX = "cluster-index"
+CLUSTER_INDEX_KEYS = ("cluster", "createdAt")
+CLUSTER_INDEX_PROJECTED = ("stoppedAt", "group", "containerInstanceArn")
+
 APPLIED = "applied"
 DUPLICATE = "duplicate"
 STALE = "stale"

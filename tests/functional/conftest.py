@@ -10,9 +10,9 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from devkit.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE, create_state_tables
 from ecs_events.config import Settings
 from ecs_events.handler import Processor
-from tests.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE, create_state_tables
 
 REGION = "us-west-2"
 

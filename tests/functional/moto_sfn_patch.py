@@ -27,7 +27,7 @@ never meant to be copied: the patch makes deepcopy share them.
 A third gap: moto's DynamoDB checks a write's condition, then writes, with no lock between,
 and the interpreter runs executions on threads. Two executions taking the lease at once could
 then both pass `attribute_not_exists`, which DynamoDB never allows (seen here: two tasks
-started, one owner recorded). The patch serialises item writes, as tools/emulator.py does for
+started, one owner recorded). The patch serialises item writes, as devkit/emulator.py does for
 the demo's server.
 
 Remove this module when moto fixes all three.
@@ -47,7 +47,7 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state
 from moto.stepfunctions.parser.backend.execution import Execution
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 
-from tools.emulator import DYNAMODB_WRITES, atomic_dynamodb_write
+from devkit.emulator import DYNAMODB_WRITES, atomic_dynamodb_write
 
 _service_models: dict[str, Any] = {}
 

@@ -11,12 +11,12 @@ from typing import Any
 import boto3
 import pytest
 
+from devkit.events import ACCOUNT, REGION, deployment_event
 from ecs_events.alerts.action_reason import ActionReasonReader, action_logs_group
 from ecs_events.alerts.classify import service_alert
 from ecs_events.alerts.send import ALERT_KEY, AlertSender
 from ecs_events.config import AlertSettings, Settings
 from ecs_events.events import parse_event
-from tests.events import ACCOUNT, REGION, deployment_event
 
 SERVICE_ARN = f"arn:aws:ecs:{REGION}:{ACCOUNT}:service/production/web"
 DEPLOYMENT = f"arn:aws:ecs:{REGION}:{ACCOUNT}:service-deployment/production/web/AbCd"

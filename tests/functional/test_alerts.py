@@ -11,11 +11,7 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from ecs_events.alerts import ALERT_KEY, AlertSender
-from ecs_events.alerts.size import SNS_MESSAGE_LIMIT_BYTES, publish_bytes
-from ecs_events.config import AlertSettings, Settings
-from ecs_events.handler import Processor
-from tests.events import (
+from devkit.events import (
     ACCOUNT,
     clone,
     daemon_action_event,
@@ -26,7 +22,11 @@ from tests.events import (
     sqs_batch,
     task_event,
 )
-from tests.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE
+from devkit.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE
+from ecs_events.alerts import ALERT_KEY, AlertSender
+from ecs_events.alerts.size import SNS_MESSAGE_LIMIT_BYTES, publish_bytes
+from ecs_events.config import AlertSettings, Settings
+from ecs_events.handler import Processor
 
 from .conftest import REGION, RequestCounter
 
@@ -94,7 +94,7 @@ def make_processor(dynamodb: Any, topic_arn: str, sns: Any = None, clock: Clock 
     processor.alerts.metrics_out = metrics.append
     if clock is not None:
         processor.alerts.clock = clock
-    # moto's topic is in its own account; the events' tasks run in tests.events.ACCOUNT,
+    # moto's topic is in its own account; the events' tasks run in devkit.events.ACCOUNT,
     # which is the function's own account here (a fleet's member account is tested apart).
     processor.alerts.log_reader.own_account = ACCOUNT
     # A budget no loaded machine runs out of: the deadline tests inject their clock.
@@ -542,7 +542,7 @@ def test_secrets_in_the_last_log_lines_do_not_reach_the_alert(
     secrets = [
         "AKIAIOSFODNN7EXAMPLE",
         "Bearer eyJhbGciOiJIUzI1NiJ9.e30.sig",
-        "hunter2-do-not-store",  # the task's own environment-override value (tests.events)
+        "hunter2-do-not-store",  # the task's own environment-override value (devkit.events)
         "postgres://app:s3cr3tpw@db/x",
     ]
     logs.put_log_events(

@@ -17,12 +17,12 @@ from typing import Any
 import boto3
 import pytest
 
+from devkit.events import task_event
+from devkit.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE, stored_task
 from ecs_events.backfill import Backfill
 from ecs_events.config import Settings
 from ecs_events.handler import Processor
-from tests.events import task_event
 from tests.functional.conftest import REGION, RequestCounter
-from tests.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE, stored_task
 
 RUNNING_TASKS = 4
 INSTANCES = 3

@@ -12,11 +12,11 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
+from devkit.events import ACCOUNT, REGION, task_event
+from devkit.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE, stored_task
 from ecs_events.backfill import Backfill, Throttled, backfill_retry
 from ecs_events.config import Settings
 from ecs_events.handler import Processor
-from tests.events import ACCOUNT, REGION, task_event
-from tests.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE, stored_task
 
 CLUSTER_ARN = f"arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/production"
 TASK_ARN = f"arn:aws:ecs:{REGION}:{ACCOUNT}:task/production/1dc5c17a422548149a9c7ad8a5bbd6c2"

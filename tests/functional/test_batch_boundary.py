@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
+from devkit.events import TASK_ARN, sqs_batch, task_event
+from devkit.tables import stored_task
 from ecs_events import handler
 from ecs_events.config import Settings
 from ecs_events.handler import EventFailed, Processor, outcome_metrics
-from tests.events import TASK_ARN, sqs_batch, task_event
-from tests.tables import stored_task
 
 
 def failed_reasons(caplog: pytest.LogCaptureFixture) -> list[str]:

@@ -10,19 +10,19 @@ import boto3
 import pytest
 from botocore.stub import ANY, Stubber
 
-from ecs_events.config import Settings
-from ecs_events.handler import Processor
-from ecs_events_cli import aws as cli_aws
-from ecs_events_cli.main import main
-from tests.events import (
+from devkit.events import (
     ACCOUNT,
     CONTAINER_INSTANCE_ARN,
     REGION,
     container_instance_event,
     task_event,
 )
+from devkit.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE, create_state_tables
+from ecs_events.config import Settings
+from ecs_events.handler import Processor
+from ecs_events_cli import aws as cli_aws
+from ecs_events_cli.main import main
 from tests.functional.conftest import RequestCounter
-from tests.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE, create_state_tables
 
 ENV = {"TASK_TABLE_NAME": TASK_TABLE, "CONTAINER_INSTANCE_TABLE_NAME": CONTAINER_INSTANCE_TABLE}
 INSTANCE_ARN = CONTAINER_INSTANCE_ARN  # the instance container_instance_event() registers

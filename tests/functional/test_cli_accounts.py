@@ -8,10 +8,10 @@ from typing import Any
 import boto3
 import pytest
 
+from devkit.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE
 from ecs_events.accounts import EcsClients
 from ecs_events_cli import main as cli
 from tests.functional.conftest import REGION
-from tests.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE
 
 ENV = {"TASK_TABLE_NAME": TASK_TABLE, "CONTAINER_INSTANCE_TABLE_NAME": CONTAINER_INSTANCE_TABLE}
 MEMBER = "444455556666"

@@ -18,7 +18,7 @@ import boto3
 import pytest
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 
-from tests.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE, create_state_tables
+from devkit.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE, create_state_tables
 
 REGION = "us-west-2"
 

@@ -10,8 +10,8 @@ from typing import Any
 import boto3
 import pytest
 
+from devkit.events import ACCOUNT, REGION, deployment_event
 from ecs_events_cli.main import main
-from tests.events import ACCOUNT, REGION, deployment_event
 
 EVENT_LOG = "/aws/events/ecs-events"
 ACTION_LOGS = "/aws/events/ecs/action-logs/production"

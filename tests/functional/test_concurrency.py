@@ -1,7 +1,7 @@
 """Concurrent deliveries of one task's states against DynamoDB served over HTTP.
 
 The project's local emulator (moto's server on 127.0.0.1, with DynamoDB's atomic
-conditional writes; tools/emulator.py) stands in for DynamoDB; this test starts it
+conditional writes; devkit/emulator.py) stands in for DynamoDB; this test starts it
 and stops it by PID. Several threads write a task's shuffled versions at once; the stored version
 must always end at the highest. The read-then-write of AWS's sample is run the same
 way to show the race it has.
@@ -18,10 +18,10 @@ import boto3
 import pytest
 from botocore.config import Config
 
+from devkit.emulator import LocalEmulator
+from devkit.tables import TASK_TABLE, create_state_tables
+from devkit.threads import run_concurrently
 from ecs_events.state import TASK_KEY, write_if_newer
-from tests.tables import TASK_TABLE, create_state_tables
-from tests.threads import run_concurrently
-from tools.emulator import LocalEmulator
 
 THREADS = 8
 VERSIONS = 40

@@ -15,7 +15,7 @@ from typing import Any
 
 import boto3
 
-from tests.events import task_event
+from devkit.events import task_event
 
 CENTRAL_REGION = "eu-west-1"
 MEMBER_REGION = "us-east-1"

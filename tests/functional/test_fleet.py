@@ -9,11 +9,11 @@ from typing import Any
 import boto3
 import pytest
 
+from devkit.events import ACCOUNT, REGION, moved, sqs_batch, task_event
+from devkit.tables import TASK_TABLE
 from ecs_events.alerts import AlertSender
 from ecs_events.handler import Processor
-from tests.events import ACCOUNT, REGION, moved, sqs_batch, task_event
 from tests.functional.test_alerts import OOM, alert_settings, inbox, make_processor, topic
-from tests.tables import TASK_TABLE
 
 from .conftest import REGION as MOTO_REGION
 

@@ -10,6 +10,16 @@ from typing import Any
 
 import pytest
 
+from devkit.events import (
+    CONTAINER_INSTANCE_ARN,
+    TASK_ARN,
+    container_instance_event,
+    deployment_event,
+    sqs_batch,
+    task_event,
+    task_lifecycle,
+)
+from devkit.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE, stored_task
 from ecs_events import handler
 from ecs_events.config import Settings
 from ecs_events.handler import EventFailed, Processor
@@ -20,16 +30,6 @@ from ecs_events.state import (
     item_size,
     write_if_newer,
 )
-from tests.events import (
-    CONTAINER_INSTANCE_ARN,
-    TASK_ARN,
-    container_instance_event,
-    deployment_event,
-    sqs_batch,
-    task_event,
-    task_lifecycle,
-)
-from tests.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE, stored_task
 
 from .conftest import RequestCounter
 

@@ -12,14 +12,14 @@ from typing import Any
 
 import pytest
 
+from devkit.events import task_event
+from devkit.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE
 from ecs_events.config import Settings
 from ecs_events.handler import Processor
 from ecs_events_cli import aws as cli_aws
 from ecs_events_cli import main as cli
 from ecs_events_cli import queries
-from tests.events import task_event
 from tests.functional.conftest import RequestCounter
-from tests.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE
 
 A, B = "111122223333", "444455556666"
 WEST, EU = "us-west-2", "eu-west-1"

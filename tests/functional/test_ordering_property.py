@@ -9,9 +9,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from devkit.events import LIFECYCLE, TASK_ARN, sqs_batch, task_event
+from devkit.tables import stored_task
 from ecs_events.handler import Processor
-from tests.events import LIFECYCLE, TASK_ARN, sqs_batch, task_event
-from tests.tables import stored_task
 
 # (which of 3 tasks, which version 1..6), duplicates allowed, in any order.
 deliveries = st.lists(

@@ -9,10 +9,10 @@ from typing import Any
 import boto3
 import pytest
 
+from devkit.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE
 from ecs_events import reconciler
 from ecs_events.config import ConfigurationError
 from tests.functional.conftest import REGION
-from tests.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE
 
 ENV = {"TASK_TABLE_NAME": TASK_TABLE, "CONTAINER_INSTANCE_TABLE_NAME": CONTAINER_INSTANCE_TABLE}
 

@@ -9,10 +9,10 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from devkit.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE
 from ecs_events import reconciler
 from ecs_events.accounts import EcsClients
 from tests.functional.conftest import REGION
-from tests.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE
 
 CENTRAL = "123456789012"  # moto's default account: the reconciler's own
 MEMBER = "444455556666"

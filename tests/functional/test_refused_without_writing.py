@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from devkit.tables import TASK_TABLE
 from ecs_events.state import TASK_KEY, refused_without_writing, write_if_newer
-from tests.tables import TASK_TABLE
 
 ARN = "arn:aws:ecs:us-west-2:111122223333:task/default/0123456789abcdef0123456789abcdef"
 UNVERSIONED = object()

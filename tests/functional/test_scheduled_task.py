@@ -31,8 +31,8 @@ from moto.ecs.responses import EC2ContainerServiceResponse
 from moto.moto_api import state_manager
 from moto.sns.models import sns_backends
 
-from tests.plan import Plan
-from tools.terraform import offline_workspace
+from devkit.plan import Plan
+from devkit.terraform import offline_workspace
 
 from .moto_sfn_patch import patched_moto_stepfunctions
 

@@ -29,9 +29,9 @@ from hypothesis import strategies as st
 from benchmarks.baseline import sample_item
 from benchmarks.stream import production_stream
 from benchmarks.units import read_units, write_units
+from devkit.emulator import DYNALITE_CLI, Dynalite
 from ecs_events.events import parse_event
 from ecs_events.state import WRITE_UNIT_BYTES, container_instance_record, item_size, task_record
-from tools.emulator import DYNALITE_CLI, Dynalite
 
 TABLE = "billing-check"
 _serializer = TypeSerializer()

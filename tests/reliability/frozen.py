@@ -15,9 +15,9 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from devkit.events import task_event
+from devkit.tables import TASK_TABLE, stored_task
 from ecs_events.state import TASK_KEY, write_if_newer
-from tests.events import task_event
-from tests.tables import TASK_TABLE, stored_task
 
 from .harness import Stream, World
 

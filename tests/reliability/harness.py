@@ -23,11 +23,11 @@ import boto3
 from botocore.config import Config
 from moto import mock_aws
 
+from devkit.events import LIFECYCLE, deployment_event, task_event
+from devkit.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE, create_state_tables, stored_task
 from ecs_events.aws import RetryPolicy
 from ecs_events.config import AlertSettings, Settings
 from ecs_events.handler import Processor
-from tests.events import LIFECYCLE, deployment_event, task_event
-from tests.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE, create_state_tables, stored_task
 
 from .faults import FaultInjector, LambdaCrash
 

@@ -9,7 +9,7 @@ import json
 import random
 from typing import Any
 
-from tests.events import task_event
+from devkit.events import task_event
 
 HOSTILE_ARN = "arn:aws:ecs:us-west-2:111122223333:task/default/{:032x}"
 
@@ -96,7 +96,7 @@ SECRET_LINES = (
     ("config secret: s3kr1t-value", "s3kr1t-value"),
     ("-----BEGIN OPENSSH PRIVATE KEY-----", "BEGIN OPENSSH PRIVATE KEY"),
 )
-OVERRIDE_SECRET = "hunter2-do-not-store"  # tests.events puts it in the task's overrides
+OVERRIDE_SECRET = "hunter2-do-not-store"  # devkit.events puts it in the task's overrides
 MENTIONS = (
     "<!channel>",
     "<!here>",

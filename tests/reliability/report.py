@@ -18,7 +18,7 @@ import random
 import time
 from collections import Counter
 
-from tests.events import task_event
+from devkit.events import task_event
 
 from .faults import STORM_KINDS, FaultInjector
 from .frozen import add_unstorable_versions, frozen, seed_versionless

@@ -20,8 +20,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from devkit.events import task_event
 from ecs_events.alerts.storm import HELD_PREFIX
-from tests.events import task_event
 
 from .harness import ALERT_TABLE, Stream, World
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from devkit.events import deployment_event, sqs_batch, task_event
 from ecs_events.handler import EventFailed
-from tests.events import deployment_event, sqs_batch, task_event
 
 from .faults import FaultInjector
 from .harness import CLAIM_SECONDS, VISIBILITY_SECONDS, World, deliver, task_stream

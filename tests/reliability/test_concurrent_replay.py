@@ -7,11 +7,11 @@ import json
 import random
 from typing import Any
 
+from devkit.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE, create_state_tables
+from devkit.threads import run_concurrently
 from ecs_events.config import Settings
 from ecs_events.handler import Processor
 from tests.functional.test_concurrency import client, endpoint
-from tests.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE, create_state_tables
-from tests.threads import run_concurrently
 
 from .harness import BATCH, stored_versions, task_stream, tasks_for
 

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.events import task_event
-from tests.tables import stored_task
+from devkit.events import task_event
+from devkit.tables import stored_task
 
 from .faults import FaultInjector
 from .harness import World

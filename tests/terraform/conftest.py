@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from tests.plan import Plan
-from tools.terraform import copy_sources, offline_workspace
+from devkit.plan import Plan
+from devkit.terraform import copy_sources, offline_workspace
 
 
 def pytest_collection_modifyitems(items: list[Any]) -> None:

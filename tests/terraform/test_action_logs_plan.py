@@ -5,8 +5,8 @@ from __future__ import annotations
 import fnmatch
 import re
 
-from tests.plan import Plan, module_configuration
-from tools.terraform import REPO_ROOT
+from devkit.plan import Plan, module_configuration
+from devkit.terraform import REPO_ROOT
 
 PRODUCTION = "arn:aws:ecs:eu-west-1:111122223333:cluster/production"
 BATCH = "arn:aws:ecs:eu-west-1:111122223333:cluster/batch"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.plan import module_configuration, statement_resource_references
+from devkit.plan import module_configuration, statement_resource_references
 
 
 def handler_patterns(plan) -> dict[str, dict]:

@@ -11,16 +11,16 @@ from typing import Any
 
 import pytest
 
-from tests.events import (
+from devkit.events import (
     container_instance_event,
     deployment_event,
     service_action_event,
     task_event,
 )
-from tests.plan import Plan
+from devkit.plan import Plan
+from devkit.terraform import REPO_ROOT
 from tests.terraform.test_event_patterns import in_cluster, matches
 from tools.console_names import console_log_group, console_rule_name
-from tools.terraform import REPO_ROOT
 
 PRODUCTION = "arn:aws:ecs:eu-west-1:111122223333:cluster/production"
 BATCH = "arn:aws:ecs:eu-west-1:111122223333:cluster/batch"

@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from devkit.terraform import REPO_ROOT, Workspace
 from tools.console_names import base58_sha256, console_rule_name
-from tools.terraform import REPO_ROOT, Workspace
 
 PRODUCTION = "arn:aws:ecs:eu-west-1:111122223333:cluster/production"
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from benchmarks.cost import ALARM_PER_MONTH, count_idle, handler_function, idle_per_month
-from tests.plan import Plan
-from tools.terraform import copy_sources, offline_workspace
+from devkit.plan import Plan
+from devkit.terraform import copy_sources, offline_workspace
 
 EXTRA_ALARM_OVERRIDE = """\
 resource "aws_cloudwatch_metric_alarm" "extra" {

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from localstack.services.events.event_rule_engine import EventPatternCompiler, EventRuleEngine
 
-from tests.events import (
+from devkit.events import (
     container_instance_event,
     daemon_action_event,
     daemon_deployment_event,

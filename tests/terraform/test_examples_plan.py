@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.plan import module_configuration, statement_resource_references
+from devkit.plan import module_configuration, statement_resource_references
 
 EXAMPLES = ("basic", "complete")
 

@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
+from devkit.plan import Plan, module_configuration, statement_resource_references
+from devkit.terraform import offline_workspace
 from ecs_events.ecs import DETAIL_TYPES
-from tests.plan import Plan, module_configuration, statement_resource_references
-from tools.terraform import offline_workspace
 
 BUS = "ecs-events-fleet"
 MEMBER_ROLE = "arn:aws:iam::444455556666:role/ecs-events-read"

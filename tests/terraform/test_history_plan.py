@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ecs_events_cli.queries import CLUSTER_INDEX, CLUSTER_INDEX_PROJECTED
-from tests.plan import Plan, data_source, module_configuration, statement_resource_references
-from tests.tables import TASK_INDEXES
+from devkit.plan import Plan, data_source, module_configuration, statement_resource_references
+from devkit.tables import TASK_INDEXES
+from ecs_events.state import CLUSTER_INDEX, CLUSTER_INDEX_PROJECTED
 
 PRODUCTION = "arn:aws:ecs:eu-west-1:111122223333:cluster/production"
 BATCH = "arn:aws:ecs:eu-west-1:111122223333:cluster/batch"

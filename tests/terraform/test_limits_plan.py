@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.plan import Plan
-from tools.terraform import OFFLINE_PROVIDER_OVERRIDE, Workspace
+from devkit.plan import Plan
+from devkit.terraform import OFFLINE_PROVIDER_OVERRIDE, Workspace
 
 ROOT = Path(__file__).resolve().parents[2]
 # The longest name the root module's validation admits, read from variables.tf.

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.plan import Plan, module_configuration
-from tools.terraform import offline_workspace
+from devkit.plan import Plan, module_configuration
+from devkit.terraform import offline_workspace
 
 
 def alarms(plan: Plan) -> dict[str, dict]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.terraform import REPO_ROOT, Workspace, copy_sources
+from devkit.terraform import REPO_ROOT, Workspace, copy_sources
 
 
 def test_native_terraform_tests_pass(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.plan import Plan, planned_statements
+from devkit.plan import Plan, module_resources, planned_statements
 
 KEY = "arn:aws:kms:eu-west-1:111122223333:key/11111111-2222-3333-4444-555555555555"
 TOPIC = "arn:aws:sns:eu-west-1:111122223333:oncall"
@@ -54,14 +54,9 @@ def policy_addresses(plan: Plan) -> list[str]:
         if change["type"] == "aws_iam_policy_document"
     ) + sorted(
         resource["address"]
-        for module in _modules(plan.document["prior_state"]["values"]["root_module"])
-        for resource in module.get("resources", [])
+        for resource in module_resources(plan.document["prior_state"]["values"])
         if resource["type"] == "aws_iam_policy_document"
     )
-
-
-def _modules(module: dict) -> list[dict]:  # type: ignore[type-arg]
-    return [module] + [m for child in module.get("child_modules", []) for m in _modules(child)]
 
 
 def test_every_statement_names_resources_unless_aws_allows_no_other(every_option: Plan) -> None:

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.plan import Plan
-from tools.terraform import OFFLINE_PROVIDER_OVERRIDE, Workspace
+from devkit.plan import Plan
+from devkit.terraform import OFFLINE_PROVIDER_OVERRIDE, Workspace
 
 LONGEST_NAME = "j" * 64
 BOUNDARY = "arn:aws:iam::123456789012:policy/platform-boundary"
 
-# The offline provider settings of tools/terraform.py, one aliased provider per region.
+# The offline provider settings of devkit/terraform.py, one aliased provider per region.
 _PROVIDER = (
     OFFLINE_PROVIDER_OVERRIDE.replace("{", "{{")
     .replace("}", "}}")

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.plan import Plan, module_configuration
+from devkit.plan import Plan, module_configuration
 
 ACCOUNT = "123456789012"
 REGION = "eu-west-1"

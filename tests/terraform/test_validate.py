@@ -1,6 +1,6 @@
 import pytest
 
-from tools.terraform import Workspace
+from devkit.terraform import Workspace
 
 EXAMPLES = ["basic", "complete", "fleet", "local", "scheduled_task"]
 

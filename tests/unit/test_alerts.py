@@ -8,6 +8,16 @@ from typing import Any
 
 import pytest
 
+from devkit.events import (
+    TASK_ARN,
+    daemon_action_event,
+    daemon_deployment_event,
+    deployment_event,
+    hook_event,
+    instance_health_event,
+    service_action_event,
+    task_event,
+)
 from ecs_events.alerts import (
     explain_exit,
     failure_metric,
@@ -21,16 +31,6 @@ from ecs_events.config import AlertSettings
 from ecs_events.events import parse_event
 from ecs_events.state import task_record
 from ecs_events.times import epoch_millis
-from tests.events import (
-    TASK_ARN,
-    daemon_action_event,
-    daemon_deployment_event,
-    deployment_event,
-    hook_event,
-    instance_health_event,
-    service_action_event,
-    task_event,
-)
 
 OOM_REASON = "OutOfMemoryError: Container killed due to memory usage"
 SETTINGS = AlertSettings(topic_arn="arn:aws:sns:us-west-2:111122223333:alerts", table_name="a")

@@ -1,5 +1,6 @@
 import pytest
 
+from devkit.events import task_event
 from ecs_events.events import (
     MalformedEvent,
     epoch_millis,
@@ -7,7 +8,6 @@ from ecs_events.events import (
     required_arn,
     required_version,
 )
-from tests.events import task_event
 
 
 def test_parse_event_reads_the_envelope() -> None:

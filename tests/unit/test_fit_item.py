@@ -8,8 +8,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from devkit.events import TASK_ARN
 from ecs_events.state import MAX_INDEX_KEY_BYTES, MAX_ITEM_BYTES, fit_item, item_size
-from tests.events import TASK_ARN
 
 
 def record(**fields: Any) -> dict[str, Any]:

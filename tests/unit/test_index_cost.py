@@ -7,10 +7,9 @@ import pytest
 
 from benchmarks.index_designs import DESIGNS, design_index_units
 from benchmarks.units import index_write_units, storage_cost_per_month, stored_bytes
+from devkit.events import CONTAINER_INSTANCE_ARN, task_lifecycle
 from ecs_events.events import parse_event
-from ecs_events.state import item_size, task_record
-from ecs_events_cli.queries import CLUSTER_INDEX_KEYS, CLUSTER_INDEX_PROJECTED
-from tests.events import CONTAINER_INSTANCE_ARN, task_lifecycle
+from ecs_events.state import CLUSTER_INDEX_KEYS, CLUSTER_INDEX_PROJECTED, item_size, task_record
 
 ONE_INDEX = (("i", "k", "r", ("p",)),)
 

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 
+from devkit.events import CONTAINER_INSTANCE_ARN, TASK_ARN, container_instance_event, task_event
 from ecs_events.events import MalformedEvent, parse_event
 from ecs_events.state import (
     MAX_ITEM_BYTES,
@@ -13,7 +14,6 @@ from ecs_events.state import (
     refused_without_writing,
     task_record,
 )
-from tests.events import CONTAINER_INSTANCE_ARN, TASK_ARN, container_instance_event, task_event
 
 
 def stopped_task(**kwargs: object) -> dict:

@@ -1,11 +1,11 @@
-"""tests.threads.run_concurrently: a worker's error or a worker still running is never
+"""devkit.threads.run_concurrently: a worker's error or a worker still running is never
 passed over."""
 
 import threading
 
 import pytest
 
-from tests.threads import run_concurrently
+from devkit.threads import run_concurrently
 
 
 def test_every_worker_runs_with_its_arguments() -> None:

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from devkit.events import task_event
+from devkit.tables import TASK_INDEXES
 from ecs_events import state
 from ecs_events.events import parse_event
 from ecs_events.state import WRITE_UNIT_BYTES, item_size, keep_within_write_units, task_record
-from tests.events import task_event
-from tests.tables import TASK_INDEXES
 
 OPTIONAL = state._TASK_FIELDS_KEPT_IF_THEY_FIT
 

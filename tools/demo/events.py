@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from devkit.emulator import EMULATOR_ACCOUNT as ACCOUNT
+from devkit.emulator import EMULATOR_REGION as REGION
 from ecs_events.ecs import (
     CONTAINER_INSTANCE_STATE_CHANGE,
     DEPLOYMENT_STATE_CHANGE,
@@ -28,8 +30,6 @@ from ecs_events.ecs import (
     TASK_STATE_CHANGE,
 )
 
-ACCOUNT = "123456789012"  # the emulator's account
-REGION = "eu-west-1"
 CLUSTER = "demo"
 OTHER_CLUSTER = "staging"
 

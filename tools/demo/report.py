@@ -9,10 +9,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from devkit.lambda_service import EMPTY_RECEIVE_PAUSE_SECONDS, EMPTY_RECEIVES_TO_STOP, receive
 from ecs_events.outcome import Outcome
 
 from . import cli
-from .lambda_service import EMPTY_RECEIVE_PAUSE_SECONDS, EMPTY_RECEIVES_TO_STOP, receive
 from .screen import Screen
 
 ALERT_DEADLINE_SECONDS = 15

@@ -1,6 +1,6 @@
 """`make demo`: the module end to end on a local AWS emulator, with no AWS account.
 
-1. starts moto_server on a free loopback port (tools/emulator.py);
+1. starts moto_server on a free loopback port (devkit/emulator.py);
 2. runs `terraform init` and `apply` of examples/local, the real module with every AWS
    endpoint pointed at the emulator, in a temporary working copy (stack.py);
 3. stands in for the Lambda service, which the emulator cannot provide without Docker:
@@ -34,11 +34,11 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from tools.emulator import LocalEmulator
+from devkit.emulator import LocalEmulator
+from devkit.lambda_service import LambdaStandIn, deliver, load_handler
 
 from . import cli
 from . import events as demo_events
-from .lambda_service import LambdaStandIn, deliver, load_handler
 from .report import Summary, hand_over, leftovers, report
 from .screen import Screen
 from .stack import Stack

@@ -8,7 +8,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from tools.terraform import Workspace, copy_sources
+from devkit.terraform import Workspace, copy_sources
 
 from . import events as demo_events
 from .screen import Screen

@@ -15,15 +15,20 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from . import events as demo_events
-from .screen import Screen
+from devkit.emulator import EMULATOR_REGION
 
 # Receive loops stop after this many empty receives in a row, or at their deadline.
 EMPTY_RECEIVES_TO_STOP = 3
 EMPTY_RECEIVE_PAUSE_SECONDS = 0.3
 DELIVERY_DEADLINE_SECONDS = 60
+
+
+class Progress(Protocol):
+    """Where delivery reports each batch (the demo's and the smoke check's screen)."""
+
+    def detail(self, text: str) -> None: ...
 
 
 class LambdaContext:
@@ -80,8 +85,8 @@ def load_handler(
         AWS_ENDPOINT_URL=endpoint,
         AWS_ACCESS_KEY_ID="local-emulator",
         AWS_SECRET_ACCESS_KEY="local-emulator",
-        AWS_REGION=demo_events.REGION,
-        AWS_DEFAULT_REGION=demo_events.REGION,
+        AWS_REGION=EMULATOR_REGION,
+        AWS_DEFAULT_REGION=EMULATOR_REGION,
         AWS_LAMBDA_FUNCTION_NAME=function["FunctionName"],
     )
     for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
@@ -113,7 +118,7 @@ def lambda_record(message: dict[str, Any], queue_arn: str) -> dict[str, Any]:
         "md5OfBody": message.get("MD5OfBody", ""),
         "eventSource": "aws:sqs",
         "eventSourceARN": queue_arn,
-        "awsRegion": demo_events.REGION,
+        "awsRegion": EMULATOR_REGION,
     }
 
 
@@ -138,7 +143,7 @@ class Delivery:
     handler_errors: int = 0
 
 
-def deliver(stand_in: LambdaStandIn, sqs: Any, screen: Screen) -> Delivery:
+def deliver(stand_in: LambdaStandIn, sqs: Any, screen: Progress) -> Delivery:
     """Poll, invoke, delete successes: what Lambda's SQS event source mapping does."""
     result = Delivery()
     empty = 0

@@ -19,7 +19,10 @@ class Resource:
 class Plan:
     def __init__(self, document: dict[str, Any]) -> None:
         self.document = document
-        self.resources = list(_walk(document["planned_values"]["root_module"]))
+        self.resources = [
+            Resource(r["address"], r["type"], r["name"], r.get("values", {}))
+            for r in managed_resources(document["planned_values"])
+        ]
 
     def of_type(self, resource_type: str) -> list[Resource]:
         return [r for r in self.resources if r.type == resource_type]
@@ -38,14 +41,20 @@ class Plan:
         ]
 
 
-def _walk(module: dict[str, Any]) -> Iterator[Resource]:
-    for resource in module.get("resources", []):
-        if resource.get("mode") == "managed":
-            yield Resource(
-                resource["address"], resource["type"], resource["name"], resource.get("values", {})
-            )
+def module_resources(module: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every resource (managed and data) of a module tree in `terraform show -json` output,
+    the module's own first, then each child module's, depth first. `module` is a module, or
+    the `planned_values` or `prior_state.values` that hold one as `root_module`: the one
+    walker of plan trees (tests, benchmarks)."""
+    module = module.get("root_module", module)
+    yield from module.get("resources", [])
     for child in module.get("child_modules", []):
-        yield from _walk(child)
+        yield from module_resources(child)
+
+
+def managed_resources(module: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The resources of module_resources that Terraform manages (not data sources)."""
+    return (r for r in module_resources(module) if r.get("mode") == "managed")
 
 
 def module_configuration(plan: Plan, *calls: str) -> dict[str, Any]:
@@ -76,15 +85,11 @@ def statement_resource_references(module: dict[str, Any], address: str) -> dict[
 
 def data_source(plan: Plan, address_end: str) -> dict[str, Any]:
     """A data source read at plan time (its inputs all known), from the plan's prior state."""
-
-    def walk(module: dict[str, Any]) -> Any:
-        for resource in module.get("resources", []):
-            if resource["address"].endswith(address_end):
-                yield resource
-        for child in module.get("child_modules", []):
-            yield from walk(child)
-
-    (found,) = walk(plan.document["prior_state"]["values"]["root_module"])
+    (found,) = [
+        resource
+        for resource in module_resources(plan.document["prior_state"]["values"])
+        if resource["address"].endswith(address_end)
+    ]
     return dict(found["values"])
 
 
@@ -96,7 +101,7 @@ def planned_statements(plan: Plan, address: str) -> dict[str, dict[str, Any]]:
     created in the same apply). The document is read at plan time when its inputs are
     known (prior state), else planned as a read whose statement list must be known."""
     statements: Any = None
-    for resource in _walk_state(plan.document.get("prior_state", {}).get("values", {})):
+    for resource in module_resources(plan.document.get("prior_state", {}).get("values", {})):
         if resource["address"] == address:
             statements = resource["values"]["statement"]
     for change in plan.document.get("resource_changes", []):
@@ -114,9 +119,3 @@ def planned_statements(plan: Plan, address: str) -> dict[str, dict[str, Any]]:
         }
         for statement in statements
     }
-
-
-def _walk_state(module: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    yield from module.get("root_module", module).get("resources", [])
-    for child in module.get("root_module", module).get("child_modules", []):
-        yield from _walk_state(child)

@@ -1,6 +1,6 @@
 """A local AWS API emulator (moto_server) on a free loopback port, for the demo and e2e test.
 
-Run as `python -m tools.emulator -H 127.0.0.1 -p PORT`: moto's own server, with the
+Run as `python -m devkit.emulator -H 127.0.0.1 -p PORT`: moto's own server, with the
 additions the module needs. `LocalEmulator` starts that as a subprocess,
 waits until it answers and stops it again by its PID; `Dynalite` does the same for the
 DynamoDB emulator the billing checks use.
@@ -33,6 +33,11 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import IO, Any, Self
+
+# The account and region the emulator's resources live in (moto's default account); the
+# demo's events and the Lambda stand-in use them.
+EMULATOR_ACCOUNT = "123456789012"
+EMULATOR_REGION = "eu-west-1"
 
 # DynamoDB's item writes: AWS evaluates their condition and writes as one atomic step.
 DYNAMODB_WRITES = ("put_item", "update_item", "delete_item")
@@ -234,13 +239,14 @@ class LocalEmulator(LoopbackServer):
     name = "emulator"
 
     def command(self, port: int) -> list[str]:
-        return [sys.executable, "-m", "tools.emulator", "-H", "127.0.0.1", "-p", str(port)]
+        return [sys.executable, "-m", "devkit.emulator", "-H", "127.0.0.1", "-p", str(port)]
 
 
 # dynalite (https://github.com/architect/dynalite), pinned in tools/dynalite/package.json:
 # a DynamoDB emulator that reports ConsumedCapacity by item size, where moto reports a
 # flat 1.0 per write; `make setup` installs it when npm is present.
-DYNALITE_CLI = Path(__file__).resolve().parent / "dynalite" / "node_modules" / "dynalite" / "cli.js"
+# The npm package stays in tools/dynalite, where make setup and .ci/run install it.
+DYNALITE_CLI = Path(__file__).resolve().parents[1] / "tools/dynalite/node_modules/dynalite/cli.js"
 
 
 class Dynalite(LoopbackServer):

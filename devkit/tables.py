@@ -6,8 +6,13 @@ from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer
 
-from ecs_events.state import CONTAINER_INSTANCE_KEY, TASK_KEY
-from ecs_events_cli.queries import CLUSTER_INDEX, CLUSTER_INDEX_KEYS, CLUSTER_INDEX_PROJECTED
+from ecs_events.state import (
+    CLUSTER_INDEX,
+    CLUSTER_INDEX_KEYS,
+    CLUSTER_INDEX_PROJECTED,
+    CONTAINER_INSTANCE_KEY,
+    TASK_KEY,
+)
 
 TASK_TABLE = "ecs-events-tasks"
 CONTAINER_INSTANCE_TABLE = "ecs-events-container-instances"
