@@ -48,8 +48,9 @@ def chat_message(alert: Alert) -> dict[str, Any]:
             "keywords": [word for word in (alert.kind, alert.cluster, alert.family) if word],
         },
         "metadata": {
-            # One thread per family: a storm's messages stay together.
-            "threadId": f"{alert.cluster}/{alert.family}",
+            # One thread per incident: its opening, updates and resolution stay together
+            # (threadId: https://docs.aws.amazon.com/chatbot/latest/adminguide/custom-notifs.html).
+            "threadId": alert.attributes.get("incidentId") or f"{alert.cluster}/{alert.family}",
             "summary": alert.subject,
             "eventType": alert.kind,
             "relatedResources": related,
