@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+from dataclasses import replace
 from typing import Any
 
 import boto3
@@ -302,8 +303,9 @@ def test_a_failure_after_the_window_alerts_again_and_says_how_many_were_held(
     processor.process_batch(sqs_batch([crash(99)])["Records"])
     (after,) = inbox(queue_url)
     assert len(first) == 1
-    assert after["heldBack"] == 23
-    assert after["summary"].endswith("(+23 more)")
+    assert (after["incidentState"], after["heldBack"], after["count"]) == ("updated", 23, 25)
+    # One incident, one email subject: the update keeps the opening's.
+    assert after["summary"] == first[0]["summary"]
 
 
 def test_a_storm_opener_whose_publish_failed_is_sent_on_retry(
@@ -453,7 +455,8 @@ def test_the_log_configuration_is_read_once_per_task_definition_revision(
     calls = RequestCounter()
     ecs.meta.events.register("before-call.ecs", calls)
     processor.alerts.log_reader._ecs = ecs
-    processor.alerts.storm.window_seconds = 0  # both failures are sent, so both read logs
+    # No update window: both failures are sent, so both read logs.
+    processor.alerts.incidents.settings = replace(processor.alerts.settings, storm_window_seconds=0)
     second = clone(logging_task)
     second["detail"]["taskArn"] = second["detail"]["taskArn"].replace("4fd8", "5fd8")
     processor.process_batch(sqs_batch([logging_task, second])["Records"])

@@ -30,6 +30,7 @@ from ..config import (
     DAEMON_FAILURE,
     DEPLOYMENT_FAILURE,
     HOOK_FAILURE,
+    INCIDENT_KINDS,
     INSTANCE_HEALTH,
     SERVICE_ACTION,
     TASK_START_FAILURE,
@@ -51,7 +52,7 @@ SERVICE = "service"
 INSTANCE = "instance"
 DAEMON = "daemon"
 JOB = "job"  # published by modules/scheduled_task's state machine, never by the handler
-SUBJECT_KINDS = (FAMILY, SERVICE, INSTANCE, DAEMON, JOB)
+SUBJECT_KINDS = (*INCIDENT_KINDS, JOB)
 
 # The states a message of an incident announces (SNS attribute incidentState).
 OPENED = "opened"

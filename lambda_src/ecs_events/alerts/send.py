@@ -37,15 +37,18 @@ from botocore.exceptions import ClientError
 from ..config import AlertSettings
 from ..logs import LOGGER
 from ..retry import RetryPolicy
+from .incident import Recovery, failure_of, subject_of
+from .incident_state import Incidents
 from .last_words import LogReader
 from .render import Alert, failure_metric, sns_message
-from .storm import StormGate, with_held_back
+from .resolution import with_incident
 
 ALERT_KEY = "alertKey"
 SENT = "sent"
 CLAIMED = "claimed"
 ALREADY_SENT = "already sent"
-# Claimed and counted, but inside a storm window: the next alert after it says so.
+# Claimed and counted in its incident, inside the incident's update window: the next
+# message of the incident says so.
 HELD_BACK = "held back"
 # How long the alerts table remembers a sent alert.
 _REMEMBER_SECONDS = 30 * 86400
@@ -68,6 +71,7 @@ class AlertSender:
         metrics_out: Callable[[str], None] | None = None,
         retry: RetryPolicy | None = None,
         token: Callable[[], str] = lambda: uuid.uuid4().hex,
+        scheduler: Any = None,
     ) -> None:
         self.settings = settings
         self.dynamodb = dynamodb
@@ -76,14 +80,15 @@ class AlertSender:
         self.metrics_out = metrics_out or _print_line
         self.retry = retry or RetryPolicy()
         self.token = token
-        self.storm = StormGate(dynamodb, settings.table_name or "", settings.storm_window_seconds)
+        self.incidents = Incidents(settings, dynamodb, self._publish, scheduler, self.retry)
         self.log_reader = LogReader(settings)
 
-    def send_once(self, alert: Alert) -> str:
-        """SENT; ALREADY_SENT when this alert is marked sent; HELD_BACK when a storm window
-        holds its message (it is counted all the same). Raises AlertPending when another
-        live delivery holds it, and the error when the storm check or the publish fails
-        (after giving the claim back), so that a redelivery sends it."""
+    def send_once(self, alert: Alert, record: dict[str, Any] | None = None) -> str:
+        """SENT; ALREADY_SENT when this alert is marked sent; HELD_BACK when its incident's
+        update window holds its message (it is counted all the same). Raises AlertPending
+        when another live delivery holds it, and the error when counting it or the publish
+        fails (after giving the claim back), so that a redelivery sends it. `record`: the
+        stored task state, whose times and size the incident sums."""
         now = int(self.clock())
         token = self.token()  # the identity of this delivery, carried by its claim
         key = {ALERT_KEY: {"S": alert.key}}
@@ -97,13 +102,11 @@ class AlertSender:
                 "marked sent; retry later"
             )
         try:
-            storm = self.storm.admit(alert, now)
-            if storm.send:
-                message = self.log_reader.add_to(with_held_back(alert, storm))
-                self.sns.publish(
-                    TopicArn=self.settings.topic_arn,
-                    **_keyed_message(message, self.settings.chat),
-                )
+            admission = self.incidents.admit(
+                alert, subject_of(alert), failure_of(alert, now, record), now
+            )
+            if admission.send:
+                self._publish(self.log_reader.add_to(with_incident(alert, admission)))
         except Exception:
             self._release(key, token)
             raise
@@ -118,7 +121,22 @@ class AlertSender:
                 "alert sent but not marked sent",
                 extra={"alertKey": alert.key, "reason": f"{type(error).__name__}: {error}"},
             )
-        return SENT if storm.send else HELD_BACK
+        return SENT if admission.send else HELD_BACK
+
+    def recover(self, recovery: Recovery) -> str:
+        """Resolve the incident a recovery event ends (resolution.RESOLVED), if one is open."""
+        return self.incidents.recover(
+            recovery.subject, recovery.how, recovery.at, int(self.clock())
+        )
+
+    def wake(self, incident_key: str, incident_id: str) -> str:
+        """A quiet-period wake-up from the incident's schedule."""
+        return self.incidents.wake(incident_key, incident_id, int(self.clock()))
+
+    def _publish(self, message: Alert) -> None:
+        self.sns.publish(
+            TopicArn=self.settings.topic_arn, **_keyed_message(message, self.settings.chat)
+        )
 
     def _claim(self, alert: Alert, now: int, token: str) -> dict[str, Any] | None:
         """None when this delivery holds the claim; else what the table holds."""
