@@ -90,11 +90,11 @@ class Subject:
         """ "service web in default" (as a person says it)."""
         return f"{self.kind} {self.name} in {self.cluster or '?'}"
 
-    def incident_id(self, opened_at: int) -> str:
-        """Short, stable and unique per opening: the subject's hash and the second it
-        opened (two incidents of one subject cannot open in the same second: the first
-        one is open then)."""
-        digest = hashlib.sha256(self.key.encode()).hexdigest()[:10]
+    def incident_id(self, opened_at: int, opener: str = "") -> str:
+        """Short, stable and unique per opening: a hash of the subject and the failure
+        that opened it (one failure opens at most one incident), and the second it
+        opened, so ids sort by time within a subject."""
+        digest = hashlib.sha256(f"{self.key}|{opener}".encode()).hexdigest()[:10]
         return f"{digest}-{opened_at}"
 
 
@@ -270,8 +270,10 @@ class Summary:
         return sorted(self.reasons.items(), key=lambda pair: (-pair[1], pair[0]))
 
 
-def opened(subject: Subject, opened_at: int, failures: Iterable[Failure] = ()) -> Summary:
-    summary = Summary(subject.incident_id(opened_at), subject, 0, 0, 0)
+def opened(
+    subject: Subject, opened_at: int, failures: Iterable[Failure] = (), opener: str = ""
+) -> Summary:
+    summary = Summary(subject.incident_id(opened_at, opener), subject, 0, 0, 0)
     for failure in failures:
         summary = summary.folded(failure)
     return summary

@@ -49,6 +49,7 @@ from .incident import (
     Failure,
     Subject,
     Summary,
+    opened,
     resolves_by_quiet,
 )
 from .render import Alert
@@ -168,7 +169,7 @@ class Incidents:
     def _opened(
         self, alert: Alert, subject: Subject, failure: Failure, now: int, remembered: str
     ) -> tuple[Admission, dict[str, Any]]:
-        summary = Summary(subject.incident_id(now), subject, 0, 0, 0).folded(failure)
+        summary = opened(subject, now, [failure], opener=alert.key)
         fresh = {
             "kind": {"S": INCIDENT_ITEM_KIND},
             "status": {"S": OPEN},

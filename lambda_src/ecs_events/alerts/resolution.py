@@ -88,6 +88,7 @@ def resolution_alert(
     when, their reasons with counts, how long it lasted and, for tasks, what the failed
     tasks consumed on Fargate."""
     subject = summary.subject
+    family = attributes.get("family") or f"{subject.kind}/{subject.name}"
     span = f"{format_clock(summary.first_at * 1000)} to {format_clock(summary.last_at * 1000)}"
     lasted = format_duration((resolved_at - summary.first_at) * 1000)
     failures = "failure" if summary.count == 1 else "failures"
@@ -121,6 +122,8 @@ def resolution_alert(
         "account": subject.account,
         "region": subject.region,
         "cluster": subject.cluster or None,
+        # The opening's family (task family, "service/web", ...), so one filter keeps both.
+        "family": family,
         "subjectKind": subject.kind,
         "subject": subject.name,
         "how": how,
@@ -142,7 +145,7 @@ def resolution_alert(
         text="\n".join(lines) + "\n",
         document=document,
         cluster=subject.cluster,
-        family=f"{subject.kind}/{subject.name}",
+        family=family,
         attributes={
             **attributes,
             "severity": "INFO",
