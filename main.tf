@@ -58,6 +58,29 @@ locals {
   )
   detail_cluster_filter = length(var.cluster_arns) == 0 ? {} : { clusterArn = var.cluster_arns }
 
+  # Incidents end on recovery events the failure rules do not take: a completed deployment
+  # or steady state (services), health back to OK (container instances; an instance that
+  # leaves the cluster rides on the state rule).
+  incidents        = var.alerts.incidents
+  resolves         = var.alerts.enabled && local.incidents.resolution ? toset(local.incidents.resolve) : toset([])
+  incident_wake_up = length(setintersection(local.resolves, ["family", "service", "daemon"])) > 0
+  recovery_patterns = merge(
+    !contains(local.resolves, "service") ? {} : {
+      service-recoveries = jsonencode(merge({
+        source        = ["aws.ecs"]
+        "detail-type" = ["ECS Deployment State Change", "ECS Service Action"]
+        detail        = { eventName = ["SERVICE_DEPLOYMENT_COMPLETED", "SERVICE_STEADY_STATE"] }
+      }, local.service_cluster_filter))
+    },
+    !contains(local.resolves, "instance") ? {} : {
+      instance-recoveries = jsonencode({
+        source        = ["aws.ecs"]
+        "detail-type" = ["ECS Container Instance Health Change"]
+        detail        = merge({ overallStatus = ["OK"] }, local.detail_cluster_filter)
+      })
+    },
+  )
+
   alert_environment = !var.alerts.enabled ? {} : {
     ALERT_TOPIC_ARN            = module.alerts[0].topic_arn
     ALERT_TABLE_NAME           = module.alerts[0].table_name
@@ -70,6 +93,12 @@ locals {
     ALERT_LOG_LINES            = var.alerts.last_log_lines.enabled ? tostring(var.alerts.last_log_lines.lines) : "0"
     ALERT_LOG_TIMEOUT_MS       = tostring(var.alerts.last_log_lines.timeout_ms)
     ALERT_CHAT_FORMAT          = var.alerts.chat_format ? "on" : "off"
+    INCIDENT_RESOLUTION        = local.incidents.resolution ? "on" : "off"
+    INCIDENT_QUIET_SECONDS     = tostring(local.incidents.quiet_minutes * 60)
+    INCIDENT_RESOLVE_KINDS     = join(",", sort(local.incidents.resolve))
+    INCIDENT_SCHEDULE_GROUP    = local.incident_wake_up ? module.alerts[0].incident_schedule_group_name : ""
+    INCIDENT_SCHEDULE_ROLE_ARN = local.incident_wake_up ? module.alerts[0].incident_wake_role_arn : ""
+    INCIDENT_WAKE_TARGET_ARN   = local.incident_wake_up ? module.handler.queue_arn : ""
   }
   metric_namespace = "ECSEvents"
 
@@ -114,6 +143,7 @@ module "handler" {
   event_patterns = merge(
     { state = jsonencode(local.state_change_pattern) },
     local.alert_patterns,
+    local.recovery_patterns,
   )
   event_bus_name = local.event_bus_name
   function       = var.handler
@@ -149,9 +179,15 @@ module "alerts" {
     enabled        = var.alerts.last_log_lines.enabled
     log_group_arns = var.alerts.last_log_lines.log_group_arns
   }
-  kms_key_arn         = var.kms_key_arn
-  deletion_protection = var.tables.deletion_protection
-  tags                = var.tags
+  incident_wake = {
+    enabled   = local.incident_wake_up
+    queue_arn = module.handler.queue_arn
+  }
+  iam_role_path                = var.iam_role_path
+  iam_permissions_boundary_arn = var.iam_permissions_boundary_arn
+  kms_key_arn                  = var.kms_key_arn
+  deletion_protection          = var.tables.deletion_protection
+  tags                         = var.tags
 }
 
 module "history" {

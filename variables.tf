@@ -123,7 +123,7 @@ variable "handler" {
 }
 
 variable "alerts" {
-  description = "Failure alerts to SNS: on or off, an existing topic (or null to create one with email subscriptions) and, when that topic is encrypted with a customer managed KMS key, the key's ARN (topic_kms_key_arn: the handler's role gets kms:GenerateDataKey and kms:Decrypt on it, and the key policy must allow IAM policies of the account to grant them), which triggers fire (spot_interruption is opt-in), the exit codes that count as failure (empty list: any non-zero), family and service filters (empty: all), an alarm on the failure metric, the storm window (further failures of one family and reason within it are counted, not sent; 0 turns it off), the failed container's last log lines (each read costs a DescribeTaskDefinition per revision and a GetLogEvents per alert; log_group_arns narrows what the handler may read, empty means every log group of its account and region), and chat_format (HTTPS subscribers such as Amazon Q Developer in chat applications get the chat form)."
+  description = "Failure alerts to SNS: on or off, an existing topic (or null to create one with email subscriptions) and, when that topic is encrypted with a customer managed KMS key, the key's ARN (topic_kms_key_arn: the handler's role gets kms:GenerateDataKey and kms:Decrypt on it, and the key policy must allow IAM policies of the account to grant them), which triggers fire (spot_interruption is opt-in), the exit codes that count as failure (empty list: any non-zero), family and service filters (empty: all), an alarm on the failure metric, the storm window (an incident's update window: further failures of the same thing within it are counted, not sent, unless their reason is new; the next one after it sends an update with the count; 0 sends every failure as an update), incidents (every failure alert opens or updates an incident of its family, service, container instance or daemon; with resolution, one message ends it when the thing recovers (deployment completed, steady state, health OK, instance gone) or, for families, services and daemons, when quiet_minutes pass with no new failure; resolve lists the kinds that resolve; the quiet period is timed by one one-time EventBridge Scheduler schedule per open incident, so nothing runs while nothing fails), the failed container's last log lines (each read costs a DescribeTaskDefinition per revision and a GetLogEvents per alert; log_group_arns narrows what the handler may read, empty means every log group of its account and region), and chat_format (HTTPS subscribers such as Amazon Q Developer in chat applications get the chat form)."
   type = object({
     enabled           = optional(bool, false)
     topic_arn         = optional(string)
@@ -140,6 +140,11 @@ variable "alerts" {
       spot_interruption  = optional(bool, false)
     }), {})
     storm_window_minutes = optional(number, 15)
+    incidents = optional(object({
+      resolution    = optional(bool, true)
+      quiet_minutes = optional(number, 15)
+      resolve       = optional(list(string), ["family", "service", "instance", "daemon"])
+    }), {})
     last_log_lines = optional(object({
       enabled        = optional(bool, true)
       lines          = optional(number, 10)
@@ -174,6 +179,16 @@ variable "alerts" {
   validation {
     condition     = var.alerts.storm_window_minutes >= 0 && var.alerts.storm_window_minutes <= 1440 && floor(var.alerts.storm_window_minutes) == var.alerts.storm_window_minutes
     error_message = "alerts.storm_window_minutes must be a whole number from 0 (every failure alerts) to 1440 (a day)."
+  }
+
+  validation {
+    condition     = var.alerts.incidents.quiet_minutes >= 1 && var.alerts.incidents.quiet_minutes <= 1440 && floor(var.alerts.incidents.quiet_minutes) == var.alerts.incidents.quiet_minutes
+    error_message = "alerts.incidents.quiet_minutes must be a whole number from 1 to 1440 (a day): the failure-free time after which a family, service or daemon incident is resolved."
+  }
+
+  validation {
+    condition     = alltrue([for kind in var.alerts.incidents.resolve : contains(["family", "service", "instance", "daemon"], kind)])
+    error_message = "alerts.incidents.resolve may list family, service, instance and daemon (scheduled jobs resolve in modules/scheduled_task); set incidents.resolution = false to resolve none."
   }
 
   validation {

@@ -86,3 +86,40 @@ run "a_topic_key_must_be_a_key_arn" {
 
   expect_failures = [var.alerts]
 }
+
+run "an_incident_quiet_period_of_no_minutes_is_refused" {
+  command = plan
+
+  variables {
+    alerts = {
+      enabled   = true
+      incidents = { quiet_minutes = 0 }
+    }
+  }
+
+  expect_failures = [var.alerts]
+}
+
+run "scheduled_jobs_are_not_a_kind_the_handler_resolves" {
+  command = plan
+
+  variables {
+    alerts = {
+      enabled   = true
+      incidents = { resolve = ["family", "job"] }
+    }
+  }
+
+  expect_failures = [var.alerts]
+}
+
+run "incidents_with_resolution_off_plan" {
+  command = plan
+
+  variables {
+    alerts = {
+      enabled   = true
+      incidents = { resolution = false }
+    }
+  }
+}

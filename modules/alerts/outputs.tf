@@ -3,6 +3,16 @@ output "alarm_arn" {
   value       = var.alarm.enabled ? aws_cloudwatch_metric_alarm.failures[0].arn : null
 }
 
+output "incident_schedule_group_name" {
+  description = "Schedule group of the incidents' quiet-period wake-ups, or null when they are off."
+  value       = local.wake ? aws_scheduler_schedule_group.incidents[0].name : null
+}
+
+output "incident_wake_role_arn" {
+  description = "Role EventBridge Scheduler runs the wake-ups as (it may only send to the handler's queue), or null when they are off."
+  value       = local.wake ? aws_iam_role.incident_wake[0].arn : null
+}
+
 output "publisher_policy_json" {
   description = "IAM policy the publisher needs: publish to the topic, remember sent alerts."
   value       = data.aws_iam_policy_document.publisher.json
