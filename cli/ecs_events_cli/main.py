@@ -4,6 +4,8 @@ the handler's dead-letter queue back through it.
     ecs-events tasks --cluster production --status STOPPED --since 24h
     ecs-events task 4fd8ba3eb0ae4bb4a3fa8d2e39d79c4a --cluster production
     ecs-events instances --cluster production
+    ecs-events incidents
+    ecs-events incidents 3f2a9c1d7e-1795145410
     ecs-events backfill --cluster production
     ecs-events redrive
 
@@ -24,13 +26,14 @@ from importlib import metadata
 from typing import NoReturn
 
 from . import aws, render
-from .commands import backfill, instances, redrive, task, tasks
+from .commands import backfill, incidents, instances, redrive, task, tasks
 from .errors import EXIT_STATUSES, INTERNAL, INTERRUPTED, USAGE, CliError, Target, explain
 
 COMMANDS = {
     "tasks": tasks,
     "task": task,
     "instances": instances,
+    "incidents": incidents,
     "backfill": backfill,
     "redrive": redrive,
 }

@@ -178,7 +178,7 @@ def test_region_is_the_flag_then_aws_region_then_aws_default_region(argv, env, e
 def test_every_option_of_every_command_has_help() -> None:
     parser = main.build_parser()
     commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
-    assert set(commands) == {"tasks", "task", "instances", "backfill", "redrive"}
+    assert set(commands) == {"tasks", "task", "instances", "incidents", "backfill", "redrive"}
     for command in [parser, *commands.values()]:
         for action in command._actions:
             if isinstance(action, argparse._SubParsersAction):
@@ -277,3 +277,20 @@ def test_a_listing_across_accounts_and_regions_names_both() -> None:
 def test_a_listing_of_one_account_and_region_keeps_its_columns() -> None:
     text = render.render_tasks([_task("111122223333", "eu-west-1", n) for n in ("a1", "a2")])
     assert "ACCOUNT" not in text.splitlines()[0]
+
+
+def test_an_incident_page_escapes_what_the_stream_put_in_its_reasons() -> None:
+    item = {
+        "incidentId": "abc-1",
+        "status": "open",
+        "subjectKind": "family",
+        "subjectName": "billing",
+        "cluster": "default",
+        "count": 1,
+        "firstAt": 1_795_145_400,
+        "lastAt": 1_795_145_400,
+        "reasons": {"exit 1\x1b[2J": 1},
+    }
+    page = render.render_incident(item)
+    assert "\x1b" not in page
+    assert "      1  exit 1\\x1b[2J" in page.splitlines()
