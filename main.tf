@@ -93,6 +93,7 @@ locals {
     ALERT_LOG_LINES            = var.alerts.last_log_lines.enabled ? tostring(var.alerts.last_log_lines.lines) : "0"
     ALERT_LOG_TIMEOUT_MS       = tostring(var.alerts.last_log_lines.timeout_ms)
     ALERT_CHAT_FORMAT          = var.alerts.chat_format ? "on" : "off"
+    ALERT_REDACT_PATTERNS      = jsonencode(var.alerts.last_log_lines.redact_patterns)
     INCIDENT_RESOLUTION        = local.incidents.resolution ? "on" : "off"
     INCIDENT_QUIET_SECONDS     = tostring(local.incidents.quiet_minutes * 60)
     INCIDENT_RESOLVE_KINDS     = join(",", sort(local.incidents.resolve))
@@ -194,13 +195,14 @@ module "history" {
   source = "./modules/history"
   count  = var.history.enabled ? 1 : 0
 
-  name           = var.name
-  cluster_arns   = var.cluster_arns
-  event_bus_name = local.event_bus_name
-  retention_days = coalesce(var.history.retention_days, var.log_retention_days)
-  kms_key_arn    = var.kms_key_arn
-  alarm_actions  = var.alarm_actions
-  tags           = var.tags
+  name            = var.name
+  cluster_arns    = var.cluster_arns
+  event_bus_name  = local.event_bus_name
+  retention_days  = coalesce(var.history.retention_days, var.log_retention_days)
+  log_group_class = var.history.log_class
+  kms_key_arn     = var.kms_key_arn
+  alarm_actions   = var.alarm_actions
+  tags            = var.tags
 
   create_log_resource_policy = var.history.create_log_resource_policy
 }
@@ -248,6 +250,7 @@ module "monitoring" {
     oldest_message_age_seconds = var.monitoring.oldest_message_age_seconds
     errors                     = var.monitoring.errors
     throttles                  = var.monitoring.throttles
+    failed_events              = var.monitoring.failed_events
     period_seconds             = var.monitoring.period_seconds
   }
   optional_parts = {

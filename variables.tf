@@ -1,10 +1,13 @@
 variable "name" {
-  description = "Name of this deployment; prefixes every resource (tables, queue, function, rules, roles). Regional resources carry it as it is; IAM roles, which are global, add the region (<name>-<region>, <name>-reconciler-<region>), so one name can be deployed in several regions of an account."
+  # Regional resources carry the name as it is; IAM roles, which are global, add the region
+  # (<name>-<region>, <name>-reconciler-<region>), so one name can be deployed in several
+  # regions of an account (docs/operations.md, Several regions).
+  description = "Name of this deployment; prefixes every resource the module creates."
   type        = string
   default     = "ecs-events"
 
-  # The longest names derived from it, against AWS's limits (the README's "Names and
-  # limits" table lists them all): the reconciler schedule's role
+  # The longest names derived from it, against AWS's limits (the "Names and
+  # limits" table of docs/operations.md lists them all): the reconciler schedule's role
   # <name>-reconciler-sch-<region> (IAM role name, 64; regions have up to 15 characters)
   # and the rule <name>-service-actions (EventBridge rule name, 64).
   validation {
@@ -14,7 +17,8 @@ variable "name" {
 }
 
 variable "iam_role_path" {
-  description = "Path of every IAM role the module creates, such as /service-roles/ (organisations often reserve a path for roles a permissions boundary or SCP applies to)."
+  # Organisations often reserve a path for roles a permissions boundary or SCP applies to.
+  description = "Path of every IAM role the module creates, such as /service-roles/."
   type        = string
   default     = "/"
 
@@ -25,7 +29,9 @@ variable "iam_role_path" {
 }
 
 variable "iam_permissions_boundary_arn" {
-  description = "ARN of the IAM policy set as permissions boundary of every role the module creates; null for none. Organisations that refuse role creation without a boundary need it; the boundary must allow what the roles' policies grant (the README lists it)."
+  # Organisations that refuse role creation without a boundary need it; the boundary must allow
+  # what the roles' policies grant (docs/operations.md, IAM roles, lists it).
+  description = "ARN of the IAM policy set as permissions boundary of every role the module creates; null for none."
   type        = string
   default     = null
 
@@ -47,7 +53,11 @@ variable "cluster_arns" {
 }
 
 variable "kms_key_arn" {
-  description = "Customer managed KMS key for the tables, queues, log groups, function environment and the central bus the module creates; null uses AWS managed encryption. The key policy must let EventBridge (events.amazonaws.com) use the key for the queues (and DescribeKey it for the bus), with no aws:SourceAccount or aws:SourceArn condition, and CloudWatch Logs (logs.<region>.amazonaws.com) for the log groups; examples/complete has such a policy."
+  # The key policy must let EventBridge (events.amazonaws.com) use the key for the queues (and
+  # DescribeKey it for the bus), with no aws:SourceAccount or aws:SourceArn condition, and
+  # CloudWatch Logs (logs.<region>.amazonaws.com) for the log groups; examples/complete has such
+  # a policy (docs/operations.md, Customer managed keys).
+  description = "Customer managed KMS key for the tables, queues, log groups, function environment and central bus the module creates; null uses AWS managed encryption."
   type        = string
   default     = null
 
@@ -58,12 +68,16 @@ variable "kms_key_arn" {
 }
 
 variable "tables" {
-  description = "State tables: deletion protection, point-in-time recovery, how many days a stopped task or deregistered instance is kept (0 keeps it forever), and query_indexes: the task table's index for `ecs-events tasks` (a cluster's running or stopped tasks, by service, family or container instance), which adds 2 write units per task, whatever the number of its state changes."
+  description = "State tables: deletion protection, point-in-time recovery, retention and the query index."
   type = object({
     deletion_protection    = optional(bool, true)
     point_in_time_recovery = optional(bool, true)
-    retention_days         = optional(number, 90)
-    query_indexes          = optional(bool, true)
+    # Days a stopped task or deregistered instance is kept; 0 keeps it forever.
+    retention_days = optional(number, 90)
+    # The task table's index for `ecs-events tasks` (a cluster's running or stopped tasks, by
+    # service, family or container instance); it adds 2 write units per task, whatever the
+    # number of its state changes.
+    query_indexes = optional(bool, true)
   })
   default = {}
 
@@ -123,12 +137,18 @@ variable "handler" {
 }
 
 variable "alerts" {
-  description = "Failure alerts to SNS: on or off, an existing topic (or null to create one with email subscriptions) and, when that topic is encrypted with a customer managed KMS key, the key's ARN (topic_kms_key_arn: the handler's role gets kms:GenerateDataKey and kms:Decrypt on it, and the key policy must allow IAM policies of the account to grant them), which triggers fire (spot_interruption is opt-in), the exit codes that count as failure (empty list: any non-zero), family and service filters (empty: all), an alarm on the failure metric, the storm window (an incident's update window: further failures of the same thing within it are counted, not sent, unless their reason is new; the next one after it sends an update with the count; 0 sends every failure as an update), incidents (every failure alert opens or updates an incident of its family, service, container instance or daemon; with resolution, one message ends it when the thing recovers (deployment completed, steady state, health OK, instance gone) or, for families, services and daemons, when quiet_minutes pass with no new failure; resolve lists the kinds that resolve; the quiet period is timed by one one-time EventBridge Scheduler schedule per open incident, so nothing runs while nothing fails), the failed container's last log lines (each read costs a DescribeTaskDefinition per revision and a GetLogEvents per alert; log_group_arns narrows what the handler may read, empty means every log group of its account and region), and chat_format (HTTPS subscribers such as Amazon Q Developer in chat applications get the chat form)."
+  description = "Failure alerts to SNS: which failures, to which topic, how often and in which form."
   type = object({
-    enabled           = optional(bool, false)
-    topic_arn         = optional(string)
+    # Alerts are off unless enabled.
+    enabled = optional(bool, false)
+    # An existing topic; null creates <name>-alerts with the email subscriptions.
+    topic_arn = optional(string)
+    # The customer managed key topic_arn is encrypted with: the handler's role gets
+    # kms:GenerateDataKey and kms:Decrypt on it, and the key policy must let IAM policies of the
+    # account grant them.
     topic_kms_key_arn = optional(string)
     email_addresses   = optional(list(string), [])
+    # Which triggers fire (docs/alerts.md); spot_interruption is opt-in.
     triggers = optional(object({
       task_exit          = optional(bool, true)
       task_start_failure = optional(bool, true)
@@ -139,22 +159,41 @@ variable "alerts" {
       hook_failure       = optional(bool, true)
       spot_interruption  = optional(bool, false)
     }), {})
+    # Further failures of one family and reason within the window are counted, not sent; 0 turns
+    # it off.
     storm_window_minutes = optional(number, 15)
+    # Every failure alert opens or updates an incident of its family, service, container
+    # instance or daemon. With resolution, one message ends it when the thing recovers
+    # (deployment completed, steady state, health OK, instance gone) or, for families,
+    # services and daemons, when quiet_minutes pass with no new failure; resolve lists the
+    # kinds that resolve. One one-time EventBridge Scheduler schedule per open incident times
+    # the quiet period: nothing runs while nothing fails.
     incidents = optional(object({
       resolution    = optional(bool, true)
       quiet_minutes = optional(number, 15)
       resolve       = optional(list(string), ["family", "service", "instance", "daemon"])
     }), {})
+    # The failed container's last log lines: a DescribeTaskDefinition per task definition
+    # revision and a GetLogEvents per alert.
     last_log_lines = optional(object({
-      enabled        = optional(bool, true)
-      lines          = optional(number, 10)
-      timeout_ms     = optional(number, 2000)
+      enabled    = optional(bool, true)
+      lines      = optional(number, 10)
+      timeout_ms = optional(number, 2000)
+      # Narrows what the handler may read; empty means every log group of its account and
+      # region.
       log_group_arns = optional(list(string), [])
+      # Python regular expressions whose matches become [REDACTED] in the log lines, besides
+      # the built-in secret shapes and the task's own environment-override values.
+      redact_patterns = optional(list(string), [])
     }), {})
+    # HTTPS subscribers, such as Amazon Q Developer in chat applications, get the chat form.
     chat_format = optional(bool, true)
-    exit_codes  = optional(list(number), [1, 137, 139, 255])
-    families    = optional(list(string), [])
-    services    = optional(list(string), [])
+    # Exit codes that count as failure; an empty list means any non-zero.
+    exit_codes = optional(list(number), [1, 137, 139, 255])
+    # Family and service filters; empty means all.
+    families = optional(list(string), [])
+    services = optional(list(string), [])
+    # An alarm on the Failures metric (dimension Stack).
     alarm = optional(object({
       enabled        = optional(bool, false)
       threshold      = optional(number, 1)
@@ -201,6 +240,18 @@ variable "alerts" {
     error_message = "alerts.last_log_lines.log_group_arns must be log group ARNs without a trailing :* (arn:aws:logs:<region>:<account>:log-group:<name>; the name may end in *)."
   }
 
+  # Terraform's regexall (no error on no match) is RE2; the handler's is Python's re, which also has lookarounds and
+  # backreferences. So: RE2 accepts it, or it uses one of those (Python checks it at cold
+  # start and refuses a bad one). Lambda's environment holds 4 KB in all:
+  # https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
+  validation {
+    condition = length(jsonencode(var.alerts.last_log_lines.redact_patterns)) <= 2048 && alltrue([
+      for pattern in var.alerts.last_log_lines.redact_patterns :
+      length(pattern) > 0 && (can(regexall(pattern, "")) || can(regex("\\(\\?<?[=!]|\\\\[1-9]", pattern)))
+    ])
+    error_message = "alerts.last_log_lines.redact_patterns must be non-empty regular expressions (Python re syntax; RE2 checks what it can), 2048 characters in all as JSON."
+  }
+
   validation {
     condition     = alltrue([for code in var.alerts.exit_codes : code >= 1 && code <= 255 && floor(code) == code])
     error_message = "alerts.exit_codes must be whole numbers from 1 to 255 (an empty list means any non-zero exit)."
@@ -228,13 +279,30 @@ variable "alerts" {
 }
 
 variable "history" {
-  description = "Event log: every ECS event of the selected clusters in the CloudWatch Logs group /aws/events/<name>, straight from EventBridge (no Lambda), with saved Logs Insights queries. retention_days null keeps events for log_retention_days. EventBridge writes to CloudWatch Logs through an account-level Logs resource policy, of which a region holds at most 10 (shared with Route 53, OpenSearch and others): create_log_resource_policy = true creates one that admits EventBridge to every /aws/events/ log group of the region, which other deployments in the region (and the EventBridge console's own rules) reuse; set it to false in every other deployment of the region, or when the account already has such a policy."
+  description = "Event log: every ECS event of the selected clusters in /aws/events/<name>, straight from EventBridge, with saved Logs Insights queries."
   type = object({
-    enabled                    = optional(bool, true)
-    retention_days             = optional(number)
+    enabled = optional(bool, true)
+    # Null keeps events for log_retention_days.
+    retention_days = optional(number)
+    # EventBridge writes to CloudWatch Logs through an account-level Logs resource policy, of
+    # which a region holds at most 10 (shared with Route 53, OpenSearch and others): true
+    # creates one that admits EventBridge to every /aws/events/ log group of the region, which
+    # other deployments in the region (and the EventBridge console's own rules) reuse; set it to
+    # false in every other deployment of the region, or when the account already has such a
+    # policy.
     create_log_resource_policy = optional(bool, true)
+    # INFREQUENT_ACCESS halves the event log's ingestion price (the largest item of the cost
+    # per event; `python -m benchmarks.cost`) and keeps every saved query working, but a
+    # group's class cannot change in place: changing it on a deployed event log replaces the
+    # group and deletes the events it holds.
+    log_class = optional(string, "STANDARD")
   })
   default = {}
+
+  validation {
+    condition     = contains(["STANDARD", "INFREQUENT_ACCESS"], var.history.log_class)
+    error_message = "history.log_class must be STANDARD or INFREQUENT_ACCESS (half the ingestion price; changing it on a deployed event log replaces the group and deletes its events)."
+  }
 
   validation {
     condition     = var.history.enabled || var.history.retention_days == null
@@ -248,19 +316,29 @@ variable "history" {
 }
 
 variable "reconciler" {
-  description = "Scheduled reconciler: a Lambda that reads running and recently stopped tasks and the container instances from the ECS API every schedule_minutes and writes them through the version guard, so the mirror heals from lost events. Off by default. A run ends before the next is due (timeout_seconds is at most the interval) and overlapping runs are harmless (every write is version-guarded); reserve_concurrency = true also reserves one concurrent execution, which Lambda refuses when it would leave the account fewer than 100 unreserved executions (new and sandbox accounts, with a limit of 10 or 50). members: read roles in member accounts of a fleet (role_arns, or role_name with account_ids) and the regions to read there (empty: the reconciler's region); cluster_arns of a member account are read through its role."
+  description = "Scheduled reconciler that heals the mirror from the ECS API through the version guard; off by default."
   type = object({
-    enabled             = optional(bool, false)
-    schedule_minutes    = optional(number, 15)
-    memory_mb           = optional(number, 256)
-    timeout_seconds     = optional(number, 300)
-    log_level           = optional(string, "INFO")
+    enabled = optional(bool, false)
+    # It reads running and recently stopped tasks and the container instances every
+    # schedule_minutes.
+    schedule_minutes = optional(number, 15)
+    memory_mb        = optional(number, 256)
+    # At most the interval, so a run ends before the next is due; overlapping runs are harmless
+    # anyway (every write is version-guarded).
+    timeout_seconds = optional(number, 300)
+    log_level       = optional(string, "INFO")
+    # true reserves one concurrent execution, which Lambda refuses when it would leave the
+    # account fewer than 100 unreserved executions (new and sandbox accounts, with a limit of 10
+    # or 50).
     reserve_concurrency = optional(bool, false)
+    # Read roles in member accounts of a fleet (role_arns, or role_name with account_ids); a
+    # member account's cluster_arns are read through its role.
     members = optional(object({
       role_arns   = optional(list(string), [])
       role_name   = optional(string)
       account_ids = optional(list(string), [])
-      regions     = optional(list(string), [])
+      # The regions to read in each member; empty means the reconciler's region.
+      regions = optional(list(string), [])
     }), {})
   })
   default = {}
@@ -307,11 +385,16 @@ variable "reconciler" {
 }
 
 variable "event_bus" {
-  description = "Event bus the module's rules attach to. name: the account's default bus, or a central bus that member accounts forward their ECS events to (modules/forwarder). create = true creates that bus with a resource policy admitting exactly one of organization_id (o-...), organizational_unit_paths (o-.../r-.../ou-.../) or account_ids to PutEvents; events delivered from another account are billed as custom events."
+  description = "Event bus the module's rules attach to: the account's default bus, or a central bus that member accounts forward their ECS events to (modules/forwarder)."
   type = object({
-    name                      = optional(string, "default")
-    create                    = optional(bool, false)
-    organization_id           = optional(string)
+    name = optional(string, "default")
+    # true creates the bus with a resource policy admitting exactly one of organization_id,
+    # organizational_unit_paths or account_ids to PutEvents; events delivered from another
+    # account are billed as custom events.
+    create = optional(bool, false)
+    # o-...
+    organization_id = optional(string)
+    # o-.../r-.../ou-.../
     organizational_unit_paths = optional(list(string), [])
     account_ids               = optional(list(string), [])
   })
@@ -333,13 +416,22 @@ variable "event_bus" {
 }
 
 variable "monitoring" {
-  description = "Self-monitoring, on by default: alarms on the handler's errors and throttles, the age of the oldest event in its queue and each rule's failed deliveries (alarm_actions is notified), and a CloudWatch dashboard of the pipeline. Costs a few alarms and one dashboard a month; enabled = false removes them. The dead-letter and failure alarms belong to their parts and stay."
+  description = "Self-monitoring: alarms on the pipeline and a CloudWatch dashboard; on by default."
   type = object({
-    enabled                    = optional(bool, true)
+    # false removes the alarms on the handler's errors and throttles, the queue's oldest event
+    # and each rule's failed deliveries, and the dashboard (a few alarms and one dashboard a
+    # month); the dead-letter and failure alarms belong to their parts and stay.
+    enabled = optional(bool, true)
+    # Age of the oldest event in the handler's queue that alarms (a stuck or slow consumer).
     oldest_message_age_seconds = optional(number, 900)
     errors                     = optional(number, 1)
     throttles                  = optional(number, 1)
-    period_seconds             = optional(number, 300)
+    # Failed events per period that alarm: a batch whose every record fails raises no
+    # handler error, so the errors alarm alone stays quiet.
+    failed_events  = optional(number, 1)
+    period_seconds = optional(number, 300)
+    # The state_machine_arn and skipped_runs_metric outputs of each modules/scheduled_task,
+    # drawn on the dashboard.
     scheduled_tasks = optional(list(object({
       state_machine_arn = string
       skipped_runs_metric = optional(object({
@@ -352,8 +444,8 @@ variable "monitoring" {
   default = {}
 
   validation {
-    condition     = var.monitoring.oldest_message_age_seconds >= 60 && var.monitoring.errors >= 1 && var.monitoring.throttles >= 1
-    error_message = "monitoring.oldest_message_age_seconds must be 60 or more, and monitoring.errors and monitoring.throttles 1 or more."
+    condition     = var.monitoring.oldest_message_age_seconds >= 60 && var.monitoring.errors >= 1 && var.monitoring.throttles >= 1 && var.monitoring.failed_events >= 1
+    error_message = "monitoring.oldest_message_age_seconds must be 60 or more, and monitoring.errors, monitoring.throttles and monitoring.failed_events 1 or more."
   }
 
   validation {
@@ -374,7 +466,12 @@ variable "log_retention_days" {
 }
 
 variable "alarm_actions" {
-  description = "ARNs (SNS topics) notified when the module's alarms change state, such as events waiting in the dead-letter queue. CloudWatch publishes as cloudwatch.amazonaws.com: a topic whose policy is not the default must allow it sns:Publish, and a topic encrypted with a customer managed KMS key needs a key policy that lets cloudwatch.amazonaws.com use kms:Decrypt and kms:GenerateDataKey*; otherwise the alarms fire and nobody is notified (an AWS managed key, alias/aws/sns, cannot allow it at all)."
+  # CloudWatch publishes as cloudwatch.amazonaws.com: a topic whose policy is not the default
+  # must allow it sns:Publish, and a topic encrypted with a customer managed KMS key needs a key
+  # policy that lets cloudwatch.amazonaws.com use kms:Decrypt and kms:GenerateDataKey*;
+  # otherwise the alarms fire and nobody is notified (an AWS managed key, alias/aws/sns, cannot
+  # allow it at all).
+  description = "ARNs (SNS topics) notified when the module's alarms change state, such as events waiting in the dead-letter queue."
   type        = list(string)
   default     = []
 }

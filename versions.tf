@@ -1,5 +1,6 @@
 terraform {
-  required_version = ">= 1.5.0"
+  # The floor the tests need: tests/*.tftest.hcl use mock_provider, new in Terraform 1.7.
+  required_version = ">= 1.7.0"
 
   required_providers {
     aws = {

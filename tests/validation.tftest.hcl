@@ -87,6 +87,49 @@ run "a_topic_key_must_be_a_key_arn" {
   expect_failures = [var.alerts]
 }
 
+run "an_event_log_class_cloudwatch_logs_does_not_offer_is_refused" {
+  command = plan
+
+  variables {
+    history = { log_class = "DELIVERY" }
+  }
+
+  expect_failures = [var.history]
+}
+
+run "a_failed_events_threshold_below_one_is_refused" {
+  command = plan
+
+  variables {
+    monitoring = { failed_events = 0 }
+  }
+
+  expect_failures = [var.monitoring]
+}
+
+run "a_redact_pattern_that_no_regex_engine_accepts_is_refused" {
+  command = plan
+
+  variables {
+    alerts = { enabled = true, last_log_lines = { redact_patterns = ["cust-[0-9"] } }
+  }
+
+  expect_failures = [var.alerts]
+}
+
+run "a_python_lookahead_redact_pattern_is_left_to_python" {
+  command = plan
+
+  variables {
+    alerts = { enabled = true, last_log_lines = { redact_patterns = ["(?<=id=)[0-9]+", "cust-[0-9]+"] } }
+  }
+
+  assert {
+    condition     = local.alert_environment["ALERT_REDACT_PATTERNS"] == jsonencode(["(?<=id=)[0-9]+", "cust-[0-9]+"])
+    error_message = "The patterns reach the handler's environment as a JSON list."
+  }
+}
+
 run "an_incident_quiet_period_of_no_minutes_is_refused" {
   command = plan
 

@@ -15,6 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# Submodules a user calls by their own address (`//modules/<name>`); each has a README with
+# generated tables. The others are parts the root module composes, configured through its
+# inputs (alerts, history, state, ...), and are documented on the root README.
+USER_MODULES = ("forwarder", "scheduled_task")
 _BLOCK = re.compile(r'^(variable|output) "([^"]+)" \{', re.MULTILINE)
 
 
@@ -47,6 +51,40 @@ def _expression_after(body: str, attribute: str) -> str | None:
     return " ".join(body[match.end() : end].split())
 
 
+def _heredoc_after(body: str, attribute: str) -> str | None:
+    """The text of `attribute = <<-EOT ... EOT`, its lines joined by single spaces."""
+    match = re.search(
+        rf"^  {attribute}\s*=\s*<<-?(\w+)\n(.*?)\n\s*\1\s*$", body, re.MULTILINE | re.DOTALL
+    )
+    if match is None:
+        return None
+    return " ".join(match.group(2).split())
+
+
+def _without_comments(body: str) -> str:
+    """The block body with `#` and `//` comments removed (outside strings and heredocs), so
+    a comment on an `optional()` line never reaches the Type or Default columns."""
+    lines, heredoc_end = [], None
+    for line in body.split("\n"):
+        if heredoc_end is not None:
+            lines.append(line)
+            if line.strip() == heredoc_end:
+                heredoc_end = None
+            continue
+        quoted, cut = False, len(line)
+        for index, char in enumerate(line):
+            if char == '"' and (index == 0 or line[index - 1] != "\\"):
+                quoted = not quoted
+            elif not quoted and (char == "#" or line.startswith("//", index)):
+                cut = index
+                break
+        kept = line[:cut].rstrip()
+        opened = re.search(r"<<-?(\w+)$", kept)
+        heredoc_end = opened.group(1) if opened else None
+        lines.append(kept)
+    return "\n".join(lines)
+
+
 def _body(text: str, start: int) -> str:
     depth = 0
     for index in range(start, len(text)):
@@ -63,8 +101,9 @@ def read_blocks(path: Path) -> list[Block]:
     text = path.read_text()
     blocks = []
     for match in _BLOCK.finditer(text):
-        body = _body(text, match.end() - 1)
-        description = _expression_after(body, "description") or ""
+        body = _without_comments(_body(text, match.end() - 1))
+        description = _heredoc_after(body, "description") or _expression_after(body, "description")
+        description = description or ""
         blocks.append(
             Block(
                 kind=match.group(1),
@@ -199,10 +238,10 @@ def render(readme: str, module: Path) -> str:
 def readmes() -> list[tuple[Path, Path]]:
     """(README, module folder) pairs whose tables are generated."""
     pairs = [(ROOT / "README.md", ROOT)]
-    for module in sorted((ROOT / "modules").iterdir()):
-        readme = module / "README.md"
+    for name in USER_MODULES:
+        readme = ROOT / "modules" / name / "README.md"
         if readme.exists() and "<!-- BEGIN INPUTS -->" in readme.read_text():
-            pairs.append((readme, module))
+            pairs.append((readme, readme.parent))
     return pairs
 
 

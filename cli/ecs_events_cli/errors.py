@@ -6,6 +6,8 @@ Exit statuses (also in `ecs-events --help` and the README):
   2  the command line or a setting in the environment is wrong; nothing was sent to AWS
   3  AWS (or the endpoint given) could not be reached, refused the request, or has no such
      table, cluster or queue
+  4  redrive left messages behind: SQS refused some sends or deletes, or messages were in
+     flight; the line says which, and when to run it again
   130 interrupted (Ctrl-C)
   70 a fault in ecs-events itself; ECS_EVENTS_DEBUG=1 prints the traceback
 """
@@ -34,6 +36,7 @@ OK = 0
 NOT_FOUND = 1
 USAGE = 2
 AWS = 3
+INCOMPLETE = 4
 INTERNAL = 70
 INTERRUPTED = 130
 
@@ -42,6 +45,7 @@ EXIT_STATUSES = """exit status:
   1    the task asked for is not in the table
   2    wrong arguments or environment settings; nothing was sent to AWS
   3    AWS or the endpoint could not be reached, refused, or has no such table/cluster/queue
+  4    redrive left messages behind (refused, not deleted, or in flight): run it again later
   70   a fault in ecs-events (ECS_EVENTS_DEBUG=1 prints the traceback)
   130  interrupted"""
 

@@ -39,7 +39,8 @@ data "aws_iam_policy_document" "key" {
   # none, and no AWS page shows aws:SourceAccount or aws:SourceArn honoured on EventBridge's
   # KMS requests (the conditions on eb-encryption-key-policy.html are for encrypted event
   # buses). A condition the request does not carry refuses every event, which EventBridge
-  # then retries for 24 hours. Unverified on AWS (README, "Deploying to a real AWS account").
+  # then retries for 24 hours. Unverified on AWS (docs/operations.md, "Deploying to a real AWS
+  # account").
   # https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
   statement {
     sid       = "EventBridgeWritesEncryptedQueues"

@@ -4,4 +4,6 @@ The Lambda entry point is `ecs_events.handler.lambda_handler`. Everything here r
 on the standard library and the boto3 that the Lambda runtime ships.
 """
 
-__version__ = "0.1.0"
+# The one version of the project: pyproject.toml reads it (setuptools dynamic), the
+# committed zip carries it, and git tags are v<version>.
+__version__ = "0.2.0"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -82,6 +83,8 @@ class AlertSettings:
     schedule_group: str | None = None
     schedule_role_arn: str | None = None
     wake_target_arn: str | None = None
+    # Patterns redacted from log lines besides the built-in secret shapes (alerts/redact.py).
+    redact_patterns: tuple[re.Pattern[str], ...] = ()
 
     @property
     def enabled(self) -> bool:
@@ -148,6 +151,7 @@ def _alert_settings(env: Mapping[str, str]) -> AlertSettings:
         log_lines=min(_non_negative_int(env, "ALERT_LOG_LINES", 10), _MAX_LOG_LINES),
         log_timeout_seconds=_non_negative_int(env, "ALERT_LOG_TIMEOUT_MS", 2000) / 1000,
         chat=_switch(env, "ALERT_CHAT_FORMAT"),
+        redact_patterns=_redact_patterns(env),
         resolution=_switch(env, "INCIDENT_RESOLUTION"),
         quiet_seconds=_non_negative_int(env, "INCIDENT_QUIET_SECONDS", 900) or 900,
         resolve_kinds=resolve_kinds,
@@ -160,6 +164,17 @@ def _alert_settings(env: Mapping[str, str]) -> AlertSettings:
 def _switch(env: Mapping[str, str], name: str) -> bool:
     """On unless set to off, false or 0."""
     return env.get(name, "on").strip().lower() not in ("off", "false", "0")
+
+
+def _redact_patterns(env: Mapping[str, str]) -> tuple[re.Pattern[str], ...]:
+    # Imported here: the alerts package imports this module.
+    from .alerts.redact import BadPattern, compile_patterns
+
+    try:
+        return compile_patterns(env.get("ALERT_REDACT_PATTERNS", ""))
+    except BadPattern as error:
+        # Refused at cold start: a pattern that cannot run would leave secrets in alerts.
+        raise ConfigurationError(f"ALERT_REDACT_PATTERNS {error}") from None
 
 
 def _words(env: Mapping[str, str], name: str, default: str = "") -> frozenset[str]:

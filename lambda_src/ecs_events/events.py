@@ -72,8 +72,16 @@ def required_string(detail: dict[str, Any], name: str) -> str:
 # underscores (up to 255); task and container-instance ids are the same alphabet.
 # https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-account-settings.html#ecs-resource-ids
 # https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html#amazonelasticcontainerservice-resources-for-iam-policies
+# Partitions are aws or aws-<name> (aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e,
+# aws-iso-f, aws-eusc); a region is letter groups then a number, and its first group is not
+# always two letters (the European Sovereign Cloud's eusc-de-east-1, us-isob-east-1). The
+# partitions and their region forms are those of the SDKs' partition metadata (botocore's
+# data/partitions.json regionRegex, e.g. ^eusc\-(de)\-\w+\-\d+$).
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
 _NAME = r"[A-Za-z0-9_-]{1,255}"
-_ARN_PREFIX = r"arn:aws(?:-[a-z]+)*:ecs:[a-z]{2}(?:-[a-z]+)+-\d{1,2}:\d{12}:"
+_PARTITION = r"aws(?:-[a-z]+)*"
+_REGION = r"[a-z]+(?:-[a-z]+)+-\d{1,2}"
+_ARN_PREFIX = rf"arn:{_PARTITION}:ecs:{_REGION}:\d{{12}}:"
 
 
 def _arn_pattern(resource_type: str) -> re.Pattern[str]:
@@ -93,9 +101,25 @@ def required_arn(detail: dict[str, Any], name: str, resource_type: str) -> str:
     return value
 
 
+# A version becomes the item's `version` number and the write condition's operand, so it
+# must be a DynamoDB number: at most 38 digits of precision ("Exceeding this results in an
+# exception"; a whole number under 10**38 is well inside the magnitude range).
+# https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html#HowItWorks.DataTypes
+MAX_VERSION_DIGITS = 38
+
+
 def required_version(detail: dict[str, Any]) -> int:
+    """detail.version as a whole number DynamoDB can store. A version it cannot store fails
+    the event here, before any write: stored without its version, the item would make every
+    later state of the resource look stale."""
     value = detail.get("version")
     # bool is an int in Python; ECS never sends one as a version.
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise MalformedEvent(f"detail.version is missing or not a whole number: {value!r}")
+        shown = value if not isinstance(value, str) or len(value) <= 60 else value[:60] + "..."
+        raise MalformedEvent(f"detail.version is missing or not a whole number: {shown!r}")
+    if value >= 10**MAX_VERSION_DIGITS:
+        raise MalformedEvent(
+            f"detail.version has more than {MAX_VERSION_DIGITS} digits, the most a DynamoDB "
+            "number holds, so this state cannot be stored with its version"
+        )
     return value

@@ -437,7 +437,9 @@ def write_if_newer(
 
     One PutItem, no read. A record without `version` (from an API that did not give
     one) is written only where nothing is stored yet, so it never overwrites a
-    versioned state.
+    versioned state. A stored item without `version` (a versionless backfill, older
+    code, a hand edit) is replaced by any versioned state: it cannot be ordered, and
+    keeping it would make every later state of the resource look stale.
     """
     version = record.get("version")
     request: dict[str, Any] = {
@@ -449,7 +451,9 @@ def write_if_newer(
     if version is None:
         request["ConditionExpression"] = "attribute_not_exists(#key)"
     else:
-        request["ConditionExpression"] = "attribute_not_exists(#key) OR #version < :version"
+        request["ConditionExpression"] = (
+            "attribute_not_exists(#key) OR attribute_not_exists(#version) OR #version < :version"
+        )
         request["ExpressionAttributeNames"]["#version"] = "version"
         request["ExpressionAttributeValues"] = {":version": {"N": str(version)}}
     try:
@@ -466,11 +470,12 @@ def write_if_newer(
 
 def refused_without_writing(stored: dict[str, Any], record: dict[str, Any]) -> WriteResult | None:
     """What write_if_newer would answer for `record` over the item `stored` (its `version`
-    at least), where the condition would fail; None where the write would apply. Lets a
+    at least, None when the item has none), where the condition would fail; None where
+    the write would apply. Lets a
     bulk writer that has read the stored versions skip writes that cannot apply: DynamoDB
     bills a refused conditional write a whole write unit, and a read of an item a tenth."""
     version, held = record.get("version"), stored.get("version")
-    if version is not None and held is not None and held < version:
+    if version is not None and (held is None or held < version):
         return None
     return _refusal(stored, version)
 

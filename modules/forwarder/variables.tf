@@ -10,7 +10,8 @@ variable "name" {
 }
 
 variable "central_bus_arn" {
-  description = "ARN of the central event bus (the root module's event_bus_arn output) that this account's ECS events are forwarded to. Its policy must admit this account."
+  # Its policy must admit this account (the root module's event_bus input).
+  description = "ARN of the central event bus (the root module's event_bus_arn output) that this account's ECS events are forwarded to."
   type        = string
 
   validation {
@@ -31,7 +32,9 @@ variable "cluster_arns" {
 }
 
 variable "detail_types" {
-  description = "ECS event types forwarded; the default is what the central module consumes (state mirror, alerts, event log). Each forwarded event is billed by EventBridge as a custom event."
+  # Each forwarded event is billed by EventBridge as a custom event (docs/fleet.md, What it
+  # costs).
+  description = "ECS event types forwarded; the default is what the central module consumes (state mirror, alerts, event log)."
   type        = list(string)
   default = [
     "ECS Task State Change",
@@ -74,11 +77,13 @@ variable "retry" {
 }
 
 variable "read_role" {
-  description = "The read-only role the central reconciler assumes to read this account's clusters; create it in one region per account (IAM is global), null elsewhere. trusted_role_arn is the central module's reconciler_role_arn; cluster_arns limits what it reads (empty: every cluster, every region)."
+  description = "The read-only role the central reconciler assumes to read this account's clusters; create it in one region per account (IAM is global), null elsewhere."
   type = object({
-    name             = optional(string, "ecs-events-read")
+    name = optional(string, "ecs-events-read")
+    # The central module's reconciler_role_arn output.
     trusted_role_arn = string
-    cluster_arns     = optional(list(string), [])
+    # Limits what the role may read; empty means every cluster, every region.
+    cluster_arns = optional(list(string), [])
   })
   default = null
 
@@ -94,7 +99,8 @@ variable "read_role" {
 }
 
 variable "kms_key_arn" {
-  description = "Customer managed KMS key for the dead-letter queue; null uses SQS managed encryption. Its policy must let EventBridge use it."
+  # Its policy must let EventBridge use it.
+  description = "Customer managed KMS key for the dead-letter queue; null uses SQS managed encryption."
   type        = string
   default     = null
 }

@@ -22,6 +22,7 @@ resource "aws_cloudwatch_log_group" "this" {
   # EventBridge's console lists only log groups under /aws/events/ as targets.
   name              = "/aws/events/${var.name}"
   retention_in_days = var.retention_days
+  log_group_class   = var.log_group_class
   kms_key_id        = var.kms_key_arn
   tags              = var.tags
 }

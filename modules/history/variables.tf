@@ -24,6 +24,17 @@ variable "retention_days" {
   type        = number
 }
 
+variable "log_group_class" {
+  description = "Log class of the event log: STANDARD, or INFREQUENT_ACCESS, which halves the ingestion price and still answers every Logs Insights query the module saves (all commands but pattern, diff, filterIndex and unmask: https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_AnalyzeLogData_Classes.html), but serves no metric or subscription filters and no Live Tail. CloudWatch Logs cannot change a group's class: changing it replaces the group and deletes the events it holds."
+  type        = string
+  default     = "STANDARD"
+
+  validation {
+    condition     = contains(["STANDARD", "INFREQUENT_ACCESS"], var.log_group_class)
+    error_message = "log_group_class must be STANDARD or INFREQUENT_ACCESS."
+  }
+}
+
 variable "create_log_resource_policy" {
   description = "Create the account-level CloudWatch Logs resource policy that lets EventBridge write to /aws/events/ log groups of this region; false when another deployment of the region or the account already has one (a region holds at most 10)."
   type        = bool

@@ -17,6 +17,14 @@ locals {
         namespace   = "AWS/Lambda", metric = "Throttles", statistic = "Sum"
         dimensions  = local.function_dimensions, threshold = var.thresholds.throttles
       }
+      # A batch in which every record fails returns its failures and raises nothing, so
+      # handler-errors stays quiet; the handler's own outcome metric sees it.
+      # https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
+      handler-failed-events = {
+        description = "Events failed in ${var.handler.function_name} (a malformed event, a version DynamoDB cannot store, a write or alert that kept failing): SQS retries each, then the dead-letter queue keeps it. The log line of each names its event id and reason."
+        namespace   = var.metric_namespace, metric = "EventsFailed", statistic = "Sum"
+        dimensions  = local.stack, threshold = var.thresholds.failed_events
+      }
       queue-oldest-message-age = {
         description = "An ECS event has waited over ${var.thresholds.oldest_message_age_seconds}s in ${local.queue_name}: the handler is stuck, failing the same event, or too slow for the stream."
         namespace   = "AWS/SQS", metric = "ApproximateAgeOfOldestMessage", statistic = "Maximum"

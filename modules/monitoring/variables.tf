@@ -34,18 +34,19 @@ variable "metric_namespace" {
 }
 
 variable "thresholds" {
-  description = "When the alarms fire. oldest_message_age_seconds: an event waiting this long in the handler queue means a stuck or slow consumer; errors and throttles: per period_seconds."
+  description = "When the alarms fire. oldest_message_age_seconds: an event waiting this long in the handler queue means a stuck or slow consumer; errors, throttles and failed_events (events the handler failed, each retried by SQS; a batch of only failures raises no error): per period_seconds."
   type = object({
     oldest_message_age_seconds = optional(number, 900)
     errors                     = optional(number, 1)
     throttles                  = optional(number, 1)
+    failed_events              = optional(number, 1)
     period_seconds             = optional(number, 300)
   })
   default = {}
 
   validation {
-    condition     = var.thresholds.oldest_message_age_seconds >= 60 && var.thresholds.errors >= 1 && var.thresholds.throttles >= 1
-    error_message = "thresholds.oldest_message_age_seconds must be 60 or more, and errors and throttles 1 or more."
+    condition     = var.thresholds.oldest_message_age_seconds >= 60 && var.thresholds.errors >= 1 && var.thresholds.throttles >= 1 && var.thresholds.failed_events >= 1
+    error_message = "thresholds.oldest_message_age_seconds must be 60 or more, and errors, throttles and failed_events 1 or more."
   }
 
   validation {

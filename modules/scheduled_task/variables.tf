@@ -1,5 +1,8 @@
 variable "name" {
-  description = "Name of the job. Names the schedule, state machine, log group, alarms, dead-letter queue, alert topic and (unless lease_table is given) the lease table, and is the job's key in the lease table."
+  # It names the schedule, state machine, log group, alarms, dead-letter queue, alert topic and
+  # (unless lease_table is given) the lease table. 1-64 of A-Za-z0-9_-: 64 is Scheduler's limit
+  # for the schedule's name, every other derived name has more room.
+  description = "Name of the job; names every resource and is the job's key in the lease table."
   type        = string
 
   validation {
@@ -16,17 +19,17 @@ variable "name" {
 }
 
 variable "schedule" {
-  description = <<-EOT
-    When the job runs. expression is an EventBridge Scheduler cron(...) or rate(...) expression,
-    evaluated in time_zone (IANA name). enabled = false keeps the schedule but stops triggering.
-    maximum_retry_attempts and maximum_event_age_seconds bound Scheduler's retries of a failed
-    StartExecution before the trigger goes to the dead-letter queue.
-  EOT
+  description = "When the job runs: an EventBridge Scheduler expression in a time zone."
   type = object({
-    expression                = string
-    time_zone                 = optional(string, "UTC")
-    enabled                   = optional(bool, true)
-    group_name                = optional(string, "default")
+    # cron(...) with all six fields, rate(1 hour) / rate(N hours), or at(yyyy-mm-ddThh:mm:ss).
+    expression = string
+    # An IANA name, checked against time_zones.txt.
+    time_zone = optional(string, "UTC")
+    # false keeps the schedule but stops triggering.
+    enabled    = optional(bool, true)
+    group_name = optional(string, "default")
+    # This and maximum_event_age_seconds bound Scheduler's retries of a failed StartExecution
+    # before the trigger goes to the dead-letter queue.
     maximum_retry_attempts    = optional(number, 3)
     maximum_event_age_seconds = optional(number, 3600)
   })
@@ -63,35 +66,34 @@ variable "schedule" {
 }
 
 variable "task" {
-  description = <<-EOT
-    The ECS task to run. cluster_arn and task_definition_arn (with or without :revision) pick
-    the task; essential_container_name is the container whose exit code decides success (ECS
-    reports no "essential" flag per container, and sidecars stopped by ECS exit non-zero).
-    Give either launch_type or capacity_provider_strategy (neither: the cluster default).
-    network_configuration is required for awsvpc task definitions (all Fargate tasks).
-    container_overrides replace command and add environment per container; treat environment
-    values as secrets: they are kept out of logs unless log.include_execution_data is true.
-    task_role_arn and execution_role_arn must be given when the task definition has them: they
-    are the only roles the state machine may pass to ECS.
-  EOT
+  description = "The ECS task to run, and the container whose exit code decides success."
   type = object({
-    cluster_arn              = string
-    task_definition_arn      = string
+    cluster_arn = string
+    # With or without :revision; without, any revision of the family may run.
+    task_definition_arn = string
+    # Its exit code decides success: ECS reports no "essential" flag per container, and sidecars
+    # stopped by ECS exit non-zero.
     essential_container_name = string
-    task_role_arn            = optional(string)
-    execution_role_arn       = optional(string)
-    launch_type              = optional(string)
+    # task_role_arn and execution_role_arn must be given when the task definition has them: they
+    # are the only roles the state machine may pass to ECS.
+    task_role_arn      = optional(string)
+    execution_role_arn = optional(string)
+    # Give either launch_type or capacity_provider_strategy (neither: the cluster default).
+    launch_type = optional(string)
     capacity_provider_strategy = optional(list(object({
       capacity_provider = string
       weight            = optional(number, 1)
       base              = optional(number, 0)
     })))
     platform_version = optional(string)
+    # Required for awsvpc task definitions (all Fargate tasks).
     network_configuration = optional(object({
       subnets          = list(string)
       security_groups  = optional(list(string), [])
       assign_public_ip = optional(bool, false)
     }))
+    # Replace command and add environment per container; environment values are treated as
+    # secrets and kept out of logs unless log.include_execution_data is true.
     container_overrides = optional(list(object({
       name        = string
       command     = optional(list(string))
@@ -155,7 +157,9 @@ variable "task" {
 }
 
 variable "max_run_seconds" {
-  description = "Longest the task may run. After this the task is stopped (StopTask), the run fails with an alert, and the lease stays with the task until ECS reports it STOPPED."
+  # After this the task is stopped (StopTask) and the lease stays with the task until ECS
+  # reports it STOPPED.
+  description = "Longest the task may run before it is stopped and the run fails with an alert."
   type        = number
   default     = 3600
 
@@ -166,13 +170,11 @@ variable "max_run_seconds" {
 }
 
 variable "overlap" {
-  description = <<-EOT
-    What a run does when the previous run still holds the lease. policy = "skip" (default) ends
-    the run at once as skipped (a Succeeded execution, a SkippedRuns metric, an optional SNS
-    notice). policy = "wait" retries the lease every poll_seconds for up to wait_seconds, then
-    skips.
-  EOT
+  description = "What a run does when the previous run still holds the lease."
   type = object({
+    # skip ends the run at once as skipped (a Succeeded execution, a SkippedRuns metric, an
+    # optional SNS notice); wait retries the lease every poll_seconds for up to wait_seconds,
+    # then skips.
     policy       = optional(string, "skip")
     wait_seconds = optional(number, 300)
     poll_seconds = optional(number, 30)
@@ -191,7 +193,7 @@ variable "overlap" {
 }
 
 variable "lease_table" {
-  description = "An existing lease table to share between jobs (name and arn; partition key lockId, type S). Null creates a table for this job."
+  description = "An existing lease table to share between jobs (name and arn; partition key lockId, type S); null creates a table for this job."
   type = object({
     name = string
     arn  = string
@@ -205,7 +207,8 @@ variable "lease_table" {
 }
 
 variable "lease_table_deletion_protection" {
-  description = "Deletion protection of the lease table this module creates. Turn off only to let terraform destroy remove it."
+  # Turn it off only to let terraform destroy remove the table.
+  description = "Deletion protection of the lease table this module creates."
   type        = bool
   default     = true
 
@@ -216,7 +219,9 @@ variable "lease_table_deletion_protection" {
 }
 
 variable "kms_key_arn" {
-  description = "Customer managed KMS key for the lease table, state machine data, log group, dead-letter queue and schedule input. Its key policy must let DynamoDB, Step Functions, CloudWatch Logs, SQS and EventBridge Scheduler use it. Null uses AWS managed encryption."
+  # Its key policy must let DynamoDB, Step Functions, CloudWatch Logs, SQS and EventBridge
+  # Scheduler use it.
+  description = "Customer managed KMS key for the lease table, state machine data, log group, dead-letter queue and schedule input; null uses AWS managed encryption."
   type        = string
   default     = null
 
@@ -227,9 +232,12 @@ variable "kms_key_arn" {
 }
 
 variable "log" {
-  description = "State machine logging. level ALL records every state; ERROR only failures. include_execution_data = true copies inputs and outputs (including container override values) into the log: leave it false unless they hold no secrets."
+  description = "State machine logging."
   type = object({
-    level                  = optional(string, "ALL")
+    # ALL records every state; ERROR only failures.
+    level = optional(string, "ALL")
+    # true copies inputs and outputs (including container override values) into the log: leave
+    # it false unless they hold no secrets.
     include_execution_data = optional(bool, false)
     retention_in_days      = optional(number, 365)
   })
@@ -247,7 +255,8 @@ variable "log" {
 }
 
 variable "skipped_notice_topic_arn" {
-  description = "SNS topic that receives a notice for every skipped run. Null sends none (the SkippedRuns metric is always published)."
+  # The SkippedRuns metric is always published.
+  description = "SNS topic that receives a notice for every skipped run; null sends none."
   type        = string
   default     = null
 
@@ -280,7 +289,11 @@ variable "tags" {
 }
 
 variable "task_poll_seconds" {
-  description = "How often the state machine asks ECS (DescribeTasks) whether the task has stopped. Each poll is about three state transitions (billed on STANDARD workflows); a run also notices its task's end up to this late."
+  # Each poll is about three state transitions (billed on STANDARD workflows); a run also
+  # notices its task's end up to this late. max_run_seconds / task_poll_seconds must stay under
+  # about 1,800 polls: an execution's history holds 25,000 events
+  # (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html).
+  description = "How often the state machine asks ECS (DescribeTasks) whether the task has stopped."
   type        = number
   default     = 60
 
@@ -291,7 +304,9 @@ variable "task_poll_seconds" {
 }
 
 variable "alert_topic_arn" {
-  description = "SNS topic that receives one readable alert per failed run (RunTask refused, task failed to start, non-zero exit, run timed out), for example the main module's alert topic. Null creates a topic for this job (output alert_topic_arn): subscribe to it."
+  # Failed runs: RunTask refused, task failed to start, non-zero exit, run timed out. The topic
+  # this module creates is the output alert_topic_arn: subscribe to it.
+  description = "SNS topic that receives one readable alert per failed run, for example the main module's alert topic; null creates one for this job."
   type        = string
   default     = null
 
@@ -302,7 +317,9 @@ variable "alert_topic_arn" {
 }
 
 variable "topic_kms_key_arns" {
-  description = "Customer managed KMS keys of the topics you bring (alert_topic_arn, skipped_notice_topic_arn) when they are not kms_key_arn: the state machine role gets kms:GenerateDataKey and kms:Decrypt on them, without which every publish to such a topic is refused."
+  # The state machine role gets kms:GenerateDataKey and kms:Decrypt on them, without which every
+  # publish to such a topic is refused.
+  description = "Customer managed KMS keys of the topics you bring (alert_topic_arn, skipped_notice_topic_arn) when they are not kms_key_arn."
   type        = list(string)
   default     = []
 
@@ -313,7 +330,9 @@ variable "topic_kms_key_arns" {
 }
 
 variable "alarm_actions" {
-  description = "ARNs (SNS topics) notified by the module's alarms: failed runs, missed runs and the dead-letter queue. A topic encrypted with a customer key must let cloudwatch.amazonaws.com use that key, or CloudWatch cannot publish to it."
+  # A topic encrypted with a customer key must let cloudwatch.amazonaws.com use that key, or
+  # CloudWatch cannot publish to it.
+  description = "ARNs (SNS topics) notified by the module's alarms: failed runs, missed runs and the dead-letter queue."
   type        = list(string)
   default     = []
 
@@ -324,18 +343,16 @@ variable "alarm_actions" {
 }
 
 variable "missed_run" {
-  description = <<-EOT
-    The alarm that fires when no run has started (measure = "started") or succeeded
-    ("succeeded": skipped runs count as succeeded) within interval_seconds + grace_seconds.
-    Missing data counts as breaching, so a disabled schedule, a broken role or a deleted state
-    machine is noticed. interval_seconds null derives it from schedule.expression: rate(N unit),
-    or cron with fixed minutes and hours every day (86400), fixed minutes every hour (3600), or
-    one fixed day of the week (604800); any other cron needs interval_seconds. at() schedules
-    run once and get no alarm. CloudWatch allows one period of at most 604800 s (7 days).
-  EOT
+  description = "The alarm that fires when no run has started or succeeded within the expected interval plus a grace period."
   type = object({
-    enabled          = optional(bool, true)
-    measure          = optional(string, "started")
+    enabled = optional(bool, true)
+    # started, or succeeded (skipped runs count as succeeded). Missing data counts as breaching,
+    # so a disabled schedule, a broken role or a deleted state machine is noticed.
+    measure = optional(string, "started")
+    # Null derives it from schedule.expression: rate(N unit), or cron with fixed minutes and
+    # hours every day (86400), fixed minutes every hour (3600), or one fixed day of the week
+    # (604800); any other cron needs interval_seconds. at() schedules run once and get no alarm.
+    # CloudWatch allows one period of at most 604800 s (7 days).
     interval_seconds = optional(number)
     grace_seconds    = optional(number, 3600)
   })
@@ -369,7 +386,7 @@ variable "iam_role_path" {
 }
 
 variable "iam_permissions_boundary_arn" {
-  description = "Managed policy set as the permissions boundary of every IAM role this module creates (the root module's input of the same name). Null sets none."
+  description = "Managed policy set as the permissions boundary of every IAM role this module creates (the root module's input of the same name); null sets none."
   type        = string
   default     = null
 

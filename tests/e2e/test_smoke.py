@@ -1,7 +1,7 @@
 """The release check (tools/smoke.py) on the local emulator, so the script cannot rot: apply
 examples/basic with alerts, deliver a task event to the handler's queue, find the item and
-the alert, destroy. On AWS a maintainer runs the same script (README, "Deploying to a real
-AWS account").
+the alert, destroy. On AWS a maintainer runs the same script (docs/operations.md,
+"Deploying to a real AWS account").
 
 Bounded by DEADLINE_SECONDS: past it the script gets a SIGINT (a Ctrl-C), which makes it
 destroy what it applied and stop its emulator, and the test fails. Deselect with

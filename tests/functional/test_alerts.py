@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
-from dataclasses import replace
+import time
 from typing import Any
 
 import boto3
@@ -12,9 +12,11 @@ import pytest
 from botocore.config import Config
 
 from ecs_events.alerts import ALERT_KEY, AlertSender
+from ecs_events.alerts.size import SNS_MESSAGE_LIMIT_BYTES, publish_bytes
 from ecs_events.config import AlertSettings, Settings
 from ecs_events.handler import Processor
 from tests.events import (
+    ACCOUNT,
     clone,
     daemon_action_event,
     daemon_deployment_event,
@@ -92,6 +94,11 @@ def make_processor(dynamodb: Any, topic_arn: str, sns: Any = None, clock: Clock 
     processor.alerts.metrics_out = metrics.append
     if clock is not None:
         processor.alerts.clock = clock
+    # moto's topic is in its own account; the events' tasks run in tests.events.ACCOUNT,
+    # which is the function's own account here (a fleet's member account is tested apart).
+    processor.alerts.log_reader.own_account = ACCOUNT
+    # A budget no loaded machine runs out of: the deadline tests inject their clock.
+    processor.alerts.log_reader.budget = 600.0
     return processor, metrics
 
 
@@ -353,12 +360,15 @@ def logging_task(aws: None) -> dict[str, Any]:
     event["detail"]["taskDefinitionArn"] = arn
     stream = f"ecs/report/{event['detail']['taskArn'].rsplit('/', 1)[-1]}"
     logs.create_log_group(logGroupName=LOG_GROUP)
+    now_ms = int(time.time() * 1000)
     logs.create_log_stream(logGroupName=LOG_GROUP, logStreamName=stream)
     logs.put_log_events(
         logGroupName=LOG_GROUP,
         logStreamName=stream,
         logEvents=[
-            {"timestamp": 1_795_145_000_000 + i, "message": f"line {i:02d}"} for i in range(30)
+            # CloudWatch Logs (and moto) refuse events older than 14 days: stamp them now.
+            {"timestamp": now_ms - 30 + i, "message": f"line {i:02d}"}
+            for i in range(30)
         ],
     )
     return event
@@ -424,13 +434,14 @@ def test_a_logs_api_that_does_not_answer_in_time_costs_the_lines_not_the_alert(
             "logs",
             region_name=region,
             endpoint_url=f"http://127.0.0.1:{silent.getsockname()[1]}",
-            config=Config(connect_timeout=0.3, read_timeout=0.3, retries={"total_max_attempts": 1}),
+            # Socket timeouts far beyond the budget: the read's deadline is what ends it.
+            config=Config(connect_timeout=30, read_timeout=30, retries={"total_max_attempts": 1}),
         )
         processor.process_batch(sqs_batch([logging_task])["Records"])
     finally:
         silent.close()
     (message,) = inbox(queue_url)
-    assert message["lastLogLinesMissing"].startswith("could not read them: ReadTimeoutError")
+    assert message["lastLogLinesMissing"] == "out of time (0.3 s)"
 
 
 def test_log_lines_can_be_switched_off(
@@ -455,9 +466,123 @@ def test_the_log_configuration_is_read_once_per_task_definition_revision(
     calls = RequestCounter()
     ecs.meta.events.register("before-call.ecs", calls)
     processor.alerts.log_reader._ecs = ecs
-    # No update window: both failures are sent, so both read logs.
-    processor.alerts.incidents.settings = replace(processor.alerts.settings, storm_window_seconds=0)
+    processor.alerts.storm.window_seconds = 0  # both failures are sent, so both read logs
     second = clone(logging_task)
     second["detail"]["taskArn"] = second["detail"]["taskArn"].replace("4fd8", "5fd8")
     processor.process_batch(sqs_batch([logging_task, second])["Records"])
     assert calls["DescribeTaskDefinition"] == 1
+
+
+# --- what an alert may carry ---------------------------------------------------------------
+
+EMOJI_REASON = "\U0001f4a5" * 255  # ECS allows reasons of 255 characters; 4 bytes each
+
+
+class RecordingPublishes:
+    """The SNS client, keeping every PublishInput it was given."""
+
+    def __init__(self, sns: Any) -> None:
+        self.sns, self.requests = sns, []
+
+    def publish(self, **request: Any) -> Any:
+        self.requests.append(request)
+        return self.sns.publish(**request)
+
+
+class MaximalLogs:
+    """A Logs API whose stream holds lines of CloudWatch Logs' largest event size."""
+
+    def get_log_events(self, **request: Any) -> dict[str, Any]:
+        line = "\U0001f4a5" * (256 * 1024 // 4 - 26)  # 256 KiB less the 26-byte overhead
+        return {"events": [{"message": line} for _ in range(request["limit"])]}
+
+
+class LoggingTaskDefinition:
+    def describe_task_definition(self, taskDefinition: str) -> dict[str, Any]:
+        options = {"awslogs-group": "/g", "awslogs-stream-prefix": "ecs", "awslogs-region": REGION}
+        log = {"logDriver": "awslogs", "options": options}
+        return {
+            "taskDefinition": {
+                "containerDefinitions": [{"name": "c" * 254 + "0", "logConfiguration": log}]
+            }
+        }
+
+
+def test_the_worst_ecs_possible_alert_is_accepted_by_sns_and_within_its_byte_limit(
+    dynamodb: Any, topic: tuple[str, str]
+) -> None:
+    topic_arn, queue_url = topic
+    event = failing_task()
+    detail = event["detail"]
+    cluster = "k" * 255
+    detail["clusterArn"] = f"arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/{cluster}"
+    detail["taskArn"] = f"arn:aws:ecs:{REGION}:{ACCOUNT}:task/{cluster}/{'f' * 32}"
+    detail["stoppedReason"] = EMOJI_REASON
+    detail["containers"] = [
+        {**detail["containers"][0], "name": "c" * 254 + str(i), "reason": EMOJI_REASON}
+        for i in range(10)
+    ]
+    sns = RecordingPublishes(boto3.client("sns", region_name=REGION))
+    processor, _ = make_processor(dynamodb, topic_arn, sns=sns)
+    assert processor.alerts is not None
+    processor.alerts.log_reader._logs = lambda region: MaximalLogs()
+    processor.alerts.log_reader._ecs = LoggingTaskDefinition()
+    assert processor.process_batch(sqs_batch([event])["Records"]) == {"batchItemFailures": []}
+    (request,) = sns.requests
+    assert publish_bytes(request) <= SNS_MESSAGE_LIMIT_BYTES
+    (message,) = inbox(queue_url)
+    assert message["taskArn"] == detail["taskArn"]
+
+
+def test_secrets_in_the_last_log_lines_do_not_reach_the_alert(
+    dynamodb: Any, topic: tuple[str, str], logging_task: dict[str, Any]
+) -> None:
+    topic_arn, queue_url = topic
+    logs = boto3.client("logs", region_name=REGION)
+    stream = f"ecs/report/{logging_task['detail']['taskArn'].rsplit('/', 1)[-1]}"
+    secrets = [
+        "AKIAIOSFODNN7EXAMPLE",
+        "Bearer eyJhbGciOiJIUzI1NiJ9.e30.sig",
+        "hunter2-do-not-store",  # the task's own environment-override value (tests.events)
+        "postgres://app:s3cr3tpw@db/x",
+    ]
+    logs.put_log_events(
+        logGroupName=LOG_GROUP,
+        logStreamName=stream,
+        logEvents=[
+            {"timestamp": int(time.time() * 1000) + i, "message": f"leak {secret}"}
+            for i, secret in enumerate(secrets)
+        ],
+    )
+    sns = RecordingPublishes(boto3.client("sns", region_name=REGION))
+    processor, _ = make_processor(dynamodb, topic_arn, sns=sns)
+    processor.process_batch(sqs_batch([logging_task])["Records"])
+    (request,) = sns.requests
+    for leaked in (
+        "AKIAIOSFODNN7EXAMPLE",
+        "eyJhbGciOiJIUzI1NiJ9",
+        "hunter2-do-not-store",
+        "s3cr3tpw",
+    ):
+        assert leaked not in request["Message"]
+    (message,) = inbox(queue_url)
+    assert message["lastLogLines"][-1] == "leak postgres://app:[REDACTED]@db/x"
+
+
+def test_an_invalid_utf8_byte_in_one_line_costs_one_character_not_every_line(
+    dynamodb: Any, topic: tuple[str, str], logging_task: dict[str, Any]
+) -> None:
+    topic_arn, queue_url = topic
+    logs = boto3.client("logs", region_name=REGION)
+
+    def corrupt(response_dict: dict[str, Any], **_: Any) -> None:
+        # As a Logs endpoint would send it: one byte that is not UTF-8, in line 29.
+        response_dict["body"] = response_dict["body"].replace(b"line 29", b"line \xff9")
+
+    logs.meta.events.register("before-parse.cloudwatch-logs.GetLogEvents", corrupt)
+    processor, _ = make_processor(dynamodb, topic_arn)
+    assert processor.alerts is not None
+    processor.alerts.log_reader._logs = lambda region: logs
+    processor.process_batch(sqs_batch([logging_task])["Records"])
+    (message,) = inbox(queue_url)
+    assert message["lastLogLines"][-2:] == ["line 28", "line \ufffd9"]

@@ -111,6 +111,19 @@ def test_a_versioned_state_from_events_is_never_regressed(ecs, dynamodb) -> None
     )
 
 
+def test_events_after_a_versionless_backfill_are_applied_not_stale(ecs, dynamodb) -> None:
+    backfill(ecs, dynamodb).run("prod")
+    processor = Processor(Settings(TASK_TABLE, CONTAINER_INSTANCE_TABLE), dynamodb)
+    arns = [t["taskArn"] for t in items(dynamodb, TASK_TABLE)]
+    outcomes = [
+        processor.process_event(task_event(version=v, last_status=status, task_arn=arn)).name
+        for arn in arns
+        for v, status in ((3, "RUNNING"), (5, "STOPPED"))
+    ]
+    assert outcomes == ["applied"] * 2 * len(arns)
+    assert {stored_task(dynamodb, arn)["version"] for arn in arns} == {5}  # type: ignore[index]
+
+
 def test_a_second_run_writes_nothing_new(ecs, dynamodb) -> None:
     backfill(ecs, dynamodb).run("prod")
     again = backfill(ecs, dynamodb).run("prod")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import boto3
 import pytest
+from botocore.stub import ANY, Stubber
 
 from ecs_events.config import Settings
 from ecs_events.handler import Processor
@@ -419,12 +421,23 @@ def test_backfill_json_summary_parses(dynamodb, capsys) -> None:
 # --- redrive -----------------------------------------------------------------------------
 
 
+def queue_pair(sqs: Any, name: str) -> tuple[str, str]:
+    """A queue and its dead-letter queue as modules/handler makes them: the queue's redrive
+    policy names the dead-letter queue."""
+    dead = sqs.create_queue(QueueName=f"{name}-dlq")["QueueUrl"]
+    dead_arn = sqs.get_queue_attributes(QueueUrl=dead, AttributeNames=["QueueArn"])
+    policy = {"deadLetterTargetArn": dead_arn["Attributes"]["QueueArn"], "maxReceiveCount": 5}
+    queue = sqs.create_queue(QueueName=name, Attributes={"RedrivePolicy": json.dumps(policy)})[
+        "QueueUrl"
+    ]
+    return queue, dead
+
+
 @pytest.fixture
 def queues(aws: None) -> tuple[Any, str, str]:
     """The handler's queue and dead-letter queue as the module names them (name ecs-events)."""
     sqs = boto3.client("sqs", region_name=REGION)
-    queue = sqs.create_queue(QueueName="ecs-events")["QueueUrl"]
-    dead = sqs.create_queue(QueueName="ecs-events-dlq")["QueueUrl"]
+    queue, dead = queue_pair(sqs, "ecs-events")
     return sqs, queue, dead
 
 
@@ -466,3 +479,282 @@ def test_redrive_of_a_name_without_queues_is_one_line_exit_3(queues, capsys) -> 
     code, _, err = run(capsys, "redrive", "--name", "other", env={})
     assert code == 3
     assert err.startswith("ecs-events: error: queue other-dlq not found") and err.count("\n") == 1
+
+
+def test_a_batch_over_sqs_batch_size_limit_is_sent_in_parts(queues, capsys) -> None:
+    sqs, queue, dead = queues
+    # Ten messages of 400 KB: each fits SQS's 1 MiB message limit, ten do not fit one batch.
+    sent = [
+        json.dumps({"detail-type": "ECS Task State Change", "n": n, "pad": "x" * 400_000})
+        for n in range(10)
+    ]
+    for body in sent:
+        sqs.send_message(QueueUrl=dead, MessageBody=body)
+    code, out, err = run(capsys, "redrive", env={})
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0] == f"moved 10 messages from {dead} to {queue}"
+    assert bodies(sqs, queue) == sorted(sent) and bodies(sqs, dead) == []
+
+
+def test_the_dead_letter_queue_is_refused_as_destination_by_name(queues, capsys) -> None:
+    sqs, _, dead = queues
+    sqs.send_message(QueueUrl=dead, MessageBody="{}")
+    code, out, err = run(capsys, "redrive", "--queue", "ecs-events-dlq", env={})
+    assert (code, out) == (2, "")
+    assert err == (
+        "ecs-events: error: ecs-events-dlq is the dead-letter queue: give --queue the "
+        "handler's queue\n"
+    )
+
+
+def test_the_dead_letter_queue_is_refused_as_destination_by_its_url(queues, capsys) -> None:
+    sqs, _, dead = queues
+    sqs.send_message(QueueUrl=dead, MessageBody="{}")
+    code, out, err = run(capsys, "redrive", "--queue", dead, env={})
+    assert (code, out) == (2, "")
+    assert err == (
+        f"ecs-events: error: {dead} is the dead-letter queue itself: give --queue the "
+        "handler's queue\n"
+    )
+    assert bodies(sqs, dead) == ["{}"]
+
+
+def test_a_queue_whose_dead_letters_go_elsewhere_is_refused(queues, capsys) -> None:
+    sqs, _, dead = queues
+    other, _ = queue_pair(sqs, "other")
+    sqs.send_message(QueueUrl=dead, MessageBody="{}")
+    code, out, err = run(capsys, "redrive", "--queue", "other", env={})
+    assert (code, out) == (2, "")
+    assert err.startswith(f"ecs-events: error: {other} sends its dead letters to ")
+    assert err.count("\n") == 1 and ":other-dlq, not to " in err
+    assert bodies(sqs, other) == [] and bodies(sqs, dead) == ["{}"]
+
+
+def test_a_queue_without_a_redrive_policy_is_refused(queues, capsys) -> None:
+    sqs, _, _ = queues
+    plain = sqs.create_queue(QueueName="plain")["QueueUrl"]
+    code, out, err = run(capsys, "redrive", "--queue", "plain", env={})
+    assert (code, out) == (2, "")
+    assert err.startswith(f"ecs-events: error: {plain} has no redrive policy, not to ")
+    assert err.count("\n") == 1
+
+
+def test_messages_in_flight_after_an_interruption_are_reported_not_done(queues, capsys) -> None:
+    sqs, queue, dead = queues
+    for n in range(3):
+        sqs.send_message(QueueUrl=dead, MessageBody=json.dumps(task_event(version=n)))
+    # An interrupted run received them: hidden for its visibility timeout, not yet deleted.
+    sqs.receive_message(QueueUrl=dead, MaxNumberOfMessages=10, VisibilityTimeout=60)
+    code, out, err = run(capsys, "redrive", env={})
+    assert code == 4
+    assert out == f"moved 0 messages from {dead} to {queue}\n"
+    assert err == (
+        "ecs-events: error: 3 messages in flight; they return after the visibility timeout, "
+        "run again then\n"
+    )
+
+
+def test_a_missing_dead_letter_queue_given_by_url_is_the_one_named(queues, capsys) -> None:
+    _, _, dead = queues
+    missing = dead.replace("ecs-events-dlq", "missing")
+    code, _, err = run(capsys, "redrive", "--dead-letter-queue", missing, env={})
+    assert code == 3
+    assert err.startswith(f"ecs-events: error: queue {missing} not found") and err.count("\n") == 1
+
+
+def test_a_missing_handler_queue_given_by_name_is_the_one_named(queues, capsys) -> None:
+    code, _, err = run(capsys, "redrive", "--queue", "missing", env={})
+    assert code == 3
+    assert err.startswith("ecs-events: error: queue missing not found") and err.count("\n") == 1
+
+
+# --- redrive against SQS's per-entry batch results ---------------------------------------
+# botocore's Stubber answers as the SQS API reference documents SendMessageBatch and
+# DeleteMessageBatch: HTTP 200 with `Successful` and `Failed` (BatchResultErrorEntry) lists.
+
+DLQ_URL = f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/ecs-events-dlq"
+QUEUE_URL = f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/ecs-events"
+DLQ_ARN = f"arn:aws:sqs:{REGION}:{ACCOUNT}:ecs-events-dlq"
+
+
+@pytest.fixture
+def stubbed_sqs(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Stubber]:
+    sqs = boto3.client("sqs", region_name=REGION)
+    stubber = Stubber(sqs)
+    monkeypatch.setattr(cli_aws, "client", lambda args, service: sqs)
+    stubber.add_response(
+        "get_queue_attributes",
+        {"Attributes": {"QueueArn": DLQ_ARN, "ApproximateNumberOfMessagesNotVisible": "0"}},
+        {"QueueUrl": DLQ_URL, "AttributeNames": ANY},
+    )
+    policy = json.dumps({"deadLetterTargetArn": DLQ_ARN, "maxReceiveCount": 5})
+    stubber.add_response(
+        "get_queue_attributes",
+        {"Attributes": {"QueueArn": DLQ_ARN[: -len("-dlq")], "RedrivePolicy": policy}},
+        {"QueueUrl": QUEUE_URL, "AttributeNames": ANY},
+    )
+    with stubber:
+        yield stubber
+        stubber.assert_no_pending_responses()
+
+
+def received(*numbers: int) -> dict[str, Any]:
+    return {
+        "Messages": [
+            {
+                "MessageId": f"m{n}",
+                "ReceiptHandle": f"handle-{n}",
+                "MD5OfBody": "0" * 32,
+                "Body": json.dumps(task_event(version=n)),
+            }
+            for n in numbers
+        ]
+    }
+
+
+def refusal(entry_id: str, code: str, message: str) -> dict[str, Any]:
+    return {"Id": entry_id, "SenderFault": False, "Code": code, "Message": message}
+
+
+def run_stubbed(capsys: pytest.CaptureFixture[str]) -> Any:
+    return run(capsys, "redrive", "--queue", QUEUE_URL, "--dead-letter-queue", DLQ_URL, env={})
+
+
+def test_a_refused_delete_is_reported_sent_but_not_deleted(stubbed_sqs, capsys) -> None:
+    stubbed_sqs.add_response("receive_message", received(0, 1), {"QueueUrl": DLQ_URL, **RECEIVE})
+    stubbed_sqs.add_response(
+        "send_message_batch",
+        {"Successful": [sent_entry("0"), sent_entry("1")], "Failed": []},
+        {"QueueUrl": QUEUE_URL, "Entries": ANY},
+    )
+    stubbed_sqs.add_response(
+        "delete_message_batch",
+        {
+            "Successful": [{"Id": "0"}],
+            "Failed": [refusal("1", "ReceiptHandleIsInvalid", "The receipt handle has expired")],
+        },
+        {"QueueUrl": DLQ_URL, "Entries": ANY},
+    )
+    stubbed_sqs.add_response("receive_message", {}, {"QueueUrl": DLQ_URL, **RECEIVE})
+    code, out, err = run_stubbed(capsys)
+    assert code == 4
+    assert out.splitlines()[0] == f"moved 1 message from {DLQ_URL} to {QUEUE_URL}"
+    assert err == (
+        "ecs-events: error: 1 sent but not deleted (they return to the dead-letter queue and "
+        "will be delivered twice; the handler counts the second as a duplicate) (SQS: "
+        "ReceiptHandleIsInvalid: The receipt handle has expired); they return after the "
+        "visibility timeout, run again then\n"
+    )
+
+
+def test_a_refused_send_is_not_deleted_and_the_rest_still_move(stubbed_sqs, capsys) -> None:
+    stubbed_sqs.add_response("receive_message", received(0, 1), {"QueueUrl": DLQ_URL, **RECEIVE})
+    stubbed_sqs.add_response(
+        "send_message_batch",
+        {"Successful": [sent_entry("1")], "Failed": [refusal("0", "InternalError", "try later")]},
+        {"QueueUrl": QUEUE_URL, "Entries": ANY},
+    )
+    stubbed_sqs.add_response(
+        "delete_message_batch",
+        {"Successful": [{"Id": "1"}], "Failed": []},
+        {"QueueUrl": DLQ_URL, "Entries": [{"Id": "1", "ReceiptHandle": "handle-1"}]},
+    )
+    stubbed_sqs.add_response("receive_message", {}, {"QueueUrl": DLQ_URL, **RECEIVE})
+    code, out, err = run_stubbed(capsys)
+    assert code == 4
+    assert out.splitlines()[0] == f"moved 1 message from {DLQ_URL} to {QUEUE_URL}"
+    assert err == (
+        "ecs-events: error: 1 not sent (SQS: InternalError: try later); they return after the "
+        "visibility timeout, run again then\n"
+    )
+
+
+def test_the_json_report_counts_what_did_not_move(stubbed_sqs, capsys) -> None:
+    stubbed_sqs.add_response("receive_message", received(0, 1), {"QueueUrl": DLQ_URL, **RECEIVE})
+    stubbed_sqs.add_response(
+        "send_message_batch",
+        {"Successful": [sent_entry("0"), sent_entry("1")], "Failed": []},
+        {"QueueUrl": QUEUE_URL, "Entries": ANY},
+    )
+    stubbed_sqs.add_response(
+        "delete_message_batch",
+        {"Successful": [], "Failed": [refusal("0", "InternalError", ""), refusal("1", "X", "")]},
+        {"QueueUrl": DLQ_URL, "Entries": ANY},
+    )
+    stubbed_sqs.add_response("receive_message", {}, {"QueueUrl": DLQ_URL, **RECEIVE})
+    code, out, _ = run(
+        capsys,
+        "redrive",
+        "--json",
+        "--queue",
+        QUEUE_URL,
+        "--dead-letter-queue",
+        DLQ_URL,
+        env={},
+    )
+    assert code == 4
+    assert json.loads(out) == {
+        "from": DLQ_URL,
+        "to": QUEUE_URL,
+        "moved": {},
+        "sent_not_deleted": 2,
+        "not_sent": 0,
+        "in_flight": 0,
+    }
+
+
+def test_an_error_after_some_moved_says_how_many_moved(stubbed_sqs, capsys) -> None:
+    stubbed_sqs.add_response("receive_message", received(0), {"QueueUrl": DLQ_URL, **RECEIVE})
+    stubbed_sqs.add_response(
+        "send_message_batch",
+        {"Successful": [sent_entry("0")], "Failed": []},
+        {"QueueUrl": QUEUE_URL, "Entries": ANY},
+    )
+    stubbed_sqs.add_response(
+        "delete_message_batch",
+        {"Successful": [{"Id": "0"}], "Failed": []},
+        {"QueueUrl": DLQ_URL, "Entries": ANY},
+    )
+    stubbed_sqs.add_client_error(
+        "receive_message", "AccessDenied", "not authorized to perform: sqs:ReceiveMessage"
+    )
+    code, out, err = run_stubbed(capsys)
+    assert (code, out) == (3, "")
+    assert err == (
+        f"ecs-events: error: moved 1 message from {DLQ_URL} to {QUEUE_URL}, then: AWS denied "
+        "sqs:ReceiveMessage: the README's CLI policy lists what ecs-events needs\n"
+    )
+
+
+RECEIVE = {
+    "MaxNumberOfMessages": ANY,
+    "WaitTimeSeconds": ANY,
+    "VisibilityTimeout": ANY,
+    "MessageAttributeNames": ["All"],
+}
+
+
+def sent_entry(entry_id: str) -> dict[str, str]:
+    return {"Id": entry_id, "MessageId": f"new-{entry_id}", "MD5OfMessageBody": "0" * 32}
+
+
+def test_an_error_after_a_refused_delete_still_counts_it(stubbed_sqs, capsys) -> None:
+    stubbed_sqs.add_response("receive_message", received(0), {"QueueUrl": DLQ_URL, **RECEIVE})
+    stubbed_sqs.add_response(
+        "send_message_batch",
+        {"Successful": [sent_entry("0")], "Failed": []},
+        {"QueueUrl": QUEUE_URL, "Entries": ANY},
+    )
+    stubbed_sqs.add_response(
+        "delete_message_batch",
+        {"Successful": [], "Failed": [refusal("0", "InternalError", "try later")]},
+        {"QueueUrl": DLQ_URL, "Entries": ANY},
+    )
+    stubbed_sqs.add_client_error("receive_message", "InternalError", "try later")
+    code, _, err = run_stubbed(capsys)
+    assert code == 3 and err.count("\n") == 1
+    assert err.startswith(
+        f"ecs-events: error: moved 0 messages from {DLQ_URL} to {QUEUE_URL} (1 sent but not "
+        "deleted (they return"
+    )
+    assert err.endswith(", then: ReceiveMessage failed (InternalError): try later\n")

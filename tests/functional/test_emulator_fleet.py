@@ -6,7 +6,7 @@ account and region, so a forwarding path can run locally; but it drops the event
 bus policy nor the target's role. Those are what a fleet relies on, so the fleet's
 semantics are tested with the real rule engine (tests/terraform/test_event_patterns.py)
 and documented event shapes (tests/functional/test_fleet.py), not here. When moto fixes
-these, this test fails and the README's emulator notes need updating."""
+these, this test fails and docs/fleet.md ("On the local emulator") needs updating."""
 
 from __future__ import annotations
 

@@ -13,7 +13,13 @@ import pytest
 from ecs_events import handler
 from ecs_events.config import Settings
 from ecs_events.handler import EventFailed, Processor
-from ecs_events.state import CONTAINER_INSTANCE_KEY, MAX_ITEM_BYTES, item_size
+from ecs_events.state import (
+    CONTAINER_INSTANCE_KEY,
+    MAX_ITEM_BYTES,
+    TASK_KEY,
+    item_size,
+    write_if_newer,
+)
 from tests.events import (
     CONTAINER_INSTANCE_ARN,
     TASK_ARN,
@@ -23,7 +29,7 @@ from tests.events import (
     task_event,
     task_lifecycle,
 )
-from tests.tables import CONTAINER_INSTANCE_TABLE, stored_task
+from tests.tables import CONTAINER_INSTANCE_TABLE, TASK_TABLE, stored_task
 
 from .conftest import RequestCounter
 
@@ -123,6 +129,62 @@ def test_bad_records_fail_alone_and_the_rest_of_the_batch_lands(
     assert "not JSON" in failed[0].reason
     assert failed[1].eventId == no_version["id"]
     assert "detail.version" in failed[1].reason
+
+
+def test_a_version_dynamodb_cannot_store_fails_alone_before_any_write(
+    processor: Processor,
+    dynamodb_requests: RequestCounter,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    unstorable = task_event(version=10**38, last_status="STOPPED", exit_code=137)
+    other = task_event(version=3, task_arn=f"{TASK_ARN}-other")
+    with caplog.at_level(logging.INFO, logger="ecs_events"):
+        result = processor.process_batch(sqs_batch([unstorable, other])["Records"])
+    assert result == {"batchItemFailures": [{"itemIdentifier": "msg-0"}]}
+    assert dynamodb_requests == {"PutItem": 1}  # the other event's, none for this one
+    (failed,) = [r for r in caplog.records if getattr(r, "outcome", "") == "failed"]
+    assert failed.eventId == unstorable["id"]
+    assert "more than 38 digits" in failed.reason
+
+
+def test_after_an_unstorable_version_the_next_state_of_the_task_is_applied(
+    processor: Processor, dynamodb: Any
+) -> None:
+    processor.process_event(task_event(version=10**38))
+    stopped = task_event(version=6, last_status="STOPPED", exit_code=137)
+    assert processor.process_event(stopped).name == "applied"
+    stored = stored_task(dynamodb, TASK_ARN)
+    assert stored is not None
+    assert (stored["version"], stored["lastStatus"]) == (6, "STOPPED")
+
+
+def test_a_stored_task_without_a_version_is_replaced_by_the_next_versioned_state(
+    processor: Processor, dynamodb: Any
+) -> None:
+    versionless = {TASK_KEY: TASK_ARN, "lastStatus": "RUNNING", "eventId": "backfill"}
+    assert write_if_newer(dynamodb, TASK_TABLE, TASK_KEY, versionless).outcome == "applied"
+    stopped = task_event(version=6, last_status="STOPPED", exit_code=137)
+    assert processor.process_event(stopped).name == "applied"
+    stored = stored_task(dynamodb, TASK_ARN)
+    assert stored is not None
+    assert (stored["version"], stored["lastStatus"]) == (6, "STOPPED")
+
+
+def test_a_stored_container_instance_without_a_version_is_replaced_by_the_next_state(
+    processor: Processor, dynamodb: Any
+) -> None:
+    versionless = {CONTAINER_INSTANCE_KEY: CONTAINER_INSTANCE_ARN, "lastStatus": "ACTIVE"}
+    written = write_if_newer(
+        dynamodb, CONTAINER_INSTANCE_TABLE, CONTAINER_INSTANCE_KEY, versionless
+    )
+    assert written.outcome == "applied"
+    event = container_instance_event(version=14801, status="DRAINING")
+    assert processor.process_event(event).name == "applied"
+    item = dynamodb.get_item(
+        TableName=CONTAINER_INSTANCE_TABLE,
+        Key={CONTAINER_INSTANCE_KEY: {"S": CONTAINER_INSTANCE_ARN}},
+    )["Item"]
+    assert (item["version"], item["lastStatus"]) == ({"N": "14801"}, {"S": "DRAINING"})
 
 
 def test_a_dynamodb_error_fails_the_event_so_sqs_retries_it(dynamodb: Any) -> None:

@@ -6,6 +6,8 @@ every HTTP attempt what the network and the service do with it:
 - throttle / server_error: the service answers 400 Throttling or 500 and applies nothing;
 - timeout / connection: the request never arrives (read timeout, connection refused);
 - applied_lost: the service applies the request, the response is lost (a read timeout);
+- applied_error: the service applies the request and answers 500 all the same (scripted,
+  or drawn when a mix lists it in `kinds`);
 - crash_before / crash_after: the Lambda dies before the call leaves, or after it applied
   (LambdaCrash, a BaseException nothing in the handler catches, as a real crash).
 
@@ -29,6 +31,8 @@ from moto.core.botocore_stubber import MockRawResponse
 from moto.core.models import botocore_stubber
 
 KINDS = ("throttle", "server_error", "timeout", "connection", "applied_lost")
+# What the storm-count mixes add: a write that landed yet reported failure.
+STORM_KINDS = (*KINDS, "applied_error")
 CRASHES = ("crash_before", "crash_after")
 
 
@@ -51,11 +55,12 @@ class FaultInjector:
     rng: random.Random = field(default_factory=lambda: random.Random(0))
     alert_table: str = ""
     # Deterministic faults first: (operation, kind) pairs, each consumed by the next call
-    # of that operation; kind "ok" lets that call through unharmed.
+    # of that operation ("A|B": of either); kind "ok" lets that call through unharmed.
     script: list[tuple[str, str]] = field(default_factory=list)
     injected: Counter[str] = field(default_factory=Counter)
     calls: list[Call] = field(default_factory=list)
     enabled: bool = True
+    kinds: tuple[str, ...] = KINDS  # what a random fault is drawn from
 
     def attach(self, client: Any) -> Any:
         # botocore calls every before-send handler and takes the first response, so
@@ -67,7 +72,7 @@ class FaultInjector:
 
     def _choose(self, operation: str) -> str | None:
         for index, (wanted, kind) in enumerate(self.script):
-            if wanted == operation:
+            if operation in wanted.split("|"):
                 del self.script[index]
                 return None if kind == "ok" else kind
         if not self.enabled:
@@ -76,7 +81,7 @@ class FaultInjector:
         if draw < self.crash_rate:
             return self.rng.choice(CRASHES)
         if draw < self.crash_rate + self.rate:
-            return self.rng.choice(KINDS)
+            return self.rng.choice(self.kinds)
         return None
 
     def _before_send(self, request: Any, **kwargs: Any) -> AWSResponse | None:
@@ -85,12 +90,15 @@ class FaultInjector:
         kind = self._choose(operation)
         if kind is not None:
             self.injected[kind] += 1
-        applied = kind in (None, "applied_lost", "crash_after")
+        applied = kind in (None, "applied_lost", "applied_error", "crash_after")
         self.calls.append(Call(operation, key, kind, applied))
         if kind is None:
             return botocore_stubber(event_name=kwargs.get("event_name", ""), request=request)
         if kind == "crash_before":
             raise LambdaCrash(operation)
+        if kind == "applied_error":
+            botocore_stubber(event_name=kwargs.get("event_name", ""), request=request)
+            return _error_response(request, throttle=False)
         if kind in ("applied_lost", "crash_after"):
             botocore_stubber(event_name=kwargs.get("event_name", ""), request=request)
             if kind == "crash_after":

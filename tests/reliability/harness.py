@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from collections import Counter
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -108,6 +109,7 @@ class Report:
     alerts_lost: int = 0
     alerts_doubled: Counter[str] = field(default_factory=Counter)  # by window
     unexpected_alerts: int = 0
+    dead_left: int = 0  # left in the dead-letter queue (deliver's max_redrives)
 
     @property
     def doubled(self) -> int:
@@ -149,7 +151,8 @@ class World:
             table_name=ALERT_TABLE,
             claim_seconds=CLAIM_SECONDS,
             # The once-only protocol is under test here: with a storm window, failures of
-            # one family would be held back by design (tests/functional/test_alerts.py).
+            # one family would be held back by design (tests/functional/test_alerts.py);
+            # the storm-count mixes (storms.py) turn it on.
             storm_window_seconds=storm_window_seconds,
             quiet_seconds=QUIET_SECONDS,
             schedule_group=SCHEDULE_GROUP,
@@ -213,13 +216,19 @@ class World:
         return keys
 
 
-def deliver(world: World, stream: Stream, max_rounds: int = 40) -> Report:
-    """Deliver every event until each one has succeeded; return the figures."""
+def deliver(
+    world: World, stream: Stream, max_rounds: int = 40, max_redrives: int | None = None
+) -> Report:
+    """Deliver every event until each one has succeeded; return the figures. With
+    `max_redrives`, what is still in the dead-letter queue after that many redrives stays
+    there (events that fail on every delivery by design), counted in `dead_left`."""
     report = Report(events=len(stream.events), duplicates=stream.duplicates)
     rng = random.Random(7)
     queue = [(f"m{i}", json.dumps(e), 0) for i, e in enumerate(stream.events)]
     dlq: list[tuple[str, str, int]] = []
     for _ in range(max_rounds):
+        if not queue and dlq and max_redrives is not None and report.redrives >= max_redrives:
+            break
         if not queue and dlq:  # redrive after the fix
             queue, dlq = [(m, b, 0) for m, b, _ in dlq], []
             report.redrives += 1
@@ -250,7 +259,9 @@ def deliver(world: World, stream: Stream, max_rounds: int = 40) -> Report:
         rng.shuffle(again)
         queue = again
         world.clock.now += VISIBILITY_SECONDS
-    assert not queue and not dlq, "events still undelivered after the last round"
+    assert not queue, "events still undelivered after the last round"
+    assert max_redrives is not None or not dlq, "events still undelivered after the last round"
+    report.dead_left = len(dlq)
     report.faults = Counter(world.injector.injected)
     check(world, stream, report)
     return report
@@ -259,7 +270,7 @@ def deliver(world: World, stream: Stream, max_rounds: int = 40) -> Report:
 def check(world: World, stream: Stream, report: Report) -> None:
     for arn, version in stream.final_versions.items():
         item = _stored(world, arn)
-        if item is None or item["version"] != version:
+        if item is None or item.get("version") != version:
             report.wrong_states += 1
     published = world.published()
     report.alerts_expected = len(stream.expected_alerts)
@@ -424,3 +435,95 @@ def _miscounted(world: World, failures: int) -> int:
 def deliver_events(world: World, events: list[dict[str, Any]], max_rounds: int = 40) -> Report:
     """`deliver` for any events: every one until it has succeeded."""
     return deliver(world, Stream(events, {}, set()), max_rounds)
+
+
+# --- hostile content: what every sent message holds ---------------------------------------
+
+_LIVE_MENTION = re.compile(r"<[!@#]|<https?://|@(?:here|channel|everyone)\b", re.IGNORECASE)
+_RAW_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+@dataclass
+class ContentReport:
+    tasks: int = 0
+    sent: int = 0
+    lost: int = 0
+    over_limit: int = 0
+    largest_bytes: int = 0
+    secrets_present: int = 0
+    live_mentions: int = 0
+    raw_controls: int = 0
+
+
+class _Logs:
+    """The task's log lines, as GetLogEvents would give them."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def get_log_events(self, **request: Any) -> dict[str, Any]:
+        return {"events": [{"message": line} for line in self.lines[-request["limit"] :]]}
+
+
+class _TaskDefinitions:
+    def describe_task_definition(self, taskDefinition: str) -> dict[str, Any]:
+        options = {"awslogs-group": "/ecs/x", "awslogs-stream-prefix": "ecs"}
+        log = {"logDriver": "awslogs", "options": options}
+        names = [f"{'c' * n}{i}" for n in (5, 250) for i in range(10)]
+        return {
+            "taskDefinition": {
+                "containerDefinitions": [{"name": n, "logConfiguration": log} for n in names]
+            }
+        }
+
+
+def hostile_content_run(tasks: int, seed: int = 400) -> ContentReport:
+    """Hostile failing tasks through the processor; every PublishInput SNS is given is
+    checked for its size, secrets, live mentions and raw control characters."""
+    from ecs_events.alerts.size import SNS_MESSAGE_LIMIT_BYTES, publish_bytes
+
+    from .hostile import OVERRIDE_SECRET, SECRET_LINES, hostile_content
+
+    rng = random.Random(seed)
+    report = ContentReport()
+    with World(FaultInjector()) as world:
+        assert world.processor.alerts is not None
+        sender = world.processor.alerts
+        reader = sender.log_reader
+        logs = _Logs()
+        reader.own_account, reader.budget = "111122223333", 600.0
+        reader._ecs, reader._logs = _TaskDefinitions(), lambda region: logs
+        requests: list[dict[str, Any]] = []
+        sns = sender.sns
+
+        class Recording:
+            def publish(self, **request: Any) -> Any:
+                requests.append(request)
+                return sns.publish(**request)
+
+        sender.sns = Recording()
+        for serial in range(tasks):
+            event, logs.lines = hostile_content(rng, serial)
+            report.tasks += 1
+            body = json.dumps(event, ensure_ascii=False)
+            failed = world.processor.process_batch([{"messageId": "m", "body": body}])
+            report.lost += len(failed["batchItemFailures"])
+    accepted = {r["MessageAttributes"]["alertKey"]["StringValue"] for r in requests}
+    report.lost += tasks - len(accepted)
+    secrets = [secret for _, secret in SECRET_LINES] + [OVERRIDE_SECRET]
+    for request in requests:
+        report.sent += 1
+        size = publish_bytes(request)
+        report.largest_bytes = max(report.largest_bytes, size)
+        report.over_limit += size > SNS_MESSAGE_LIMIT_BYTES
+        entries = json.loads(request["Message"])
+        every_text = request["Subject"] + "".join(entries.values())
+        report.secrets_present += any(secret in every_text for secret in secrets)
+        chat = json.loads(entries["https"])
+        chat_texts = [chat["content"]["title"], chat["content"]["description"]]
+        chat_texts += chat["content"]["keywords"] + [chat["metadata"]["summary"]]
+        report.live_mentions += any(_LIVE_MENTION.search(t) for t in chat_texts)
+        # Our own console links are the only live links: nextSteps is not from ECS.
+        shown = [request["Subject"], entries["email"], entries["default"], *chat_texts]
+        report.raw_controls += any(_RAW_CONTROL.search(t) for t in shown)
+    return report

@@ -80,3 +80,74 @@ def hostile_body(rng: random.Random, serial: int) -> tuple[str, str]:
     except (ValueError, RecursionError):
         body = json.dumps(event, allow_nan=True)
     return body, f"{'.'.join(map(str, path))} = {type(value).__name__}"
+
+
+# --- hostile content: what a task's own data and logs may hold --------------------------
+
+# Secrets a line may carry, each with the text that must not leave (the secret itself).
+SECRET_LINES = (
+    ("key AKIAIOSFODNN7EXAMPLE", "AKIAIOSFODNN7EXAMPLE"),
+    ("sts ASIAY34FZKBOKMUTVV7A", "ASIAY34FZKBOKMUTVV7A"),
+    ("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "wJalrXUtnFEMI/K7MDENG"),
+    ("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.c2ln", "eyJhbGciOiJIUzI1NiJ9"),
+    ("Authorization: Basic dXNlcjpodW50ZXIy", "dXNlcjpodW50ZXIy"),
+    ("dsn=postgres://app:Tr0ub4dor@db:5432/app", "Tr0ub4dor"),
+    ("login password=correct-horse-battery", "correct-horse-battery"),
+    ("config secret: s3kr1t-value", "s3kr1t-value"),
+    ("-----BEGIN OPENSSH PRIVATE KEY-----", "BEGIN OPENSSH PRIVATE KEY"),
+)
+OVERRIDE_SECRET = "hunter2-do-not-store"  # tests.events puts it in the task's overrides
+MENTIONS = (
+    "<!channel>",
+    "<!here>",
+    "<!everyone>",
+    "<@U024BE7LH>",
+    "<#C024BE7LR>",
+    "@here",
+    "@channel",
+    "@everyone",
+    "<https://evil.example|click here>",
+)
+CONTROLS = ("\x1b[2J\x1b[31m", "\r", "\x00", "\x07", "\x9b31m", "\u202e", "\u2066")
+_HUGE = ("\U0001f4a5" * 255, "\u6f22" * 255, "x" * 255)
+
+
+def hostile_content(rng: random.Random, serial: int) -> tuple[dict[str, Any], list[str]]:
+    """A failing task whose reasons and names are hostile or maximal, and its last log
+    lines (secrets, mentions, controls, a fence-closing line)."""
+    event = task_event(6, "STOPPED", task_arn=HOSTILE_ARN.format(serial), exit_code=137)
+    detail = event["detail"]
+
+    def text() -> str:
+        kind = rng.random()
+        if kind < 0.3:
+            return rng.choice(_HUGE)
+        return (rng.choice(MENTIONS) + " " + rng.choice(CONTROLS) + " reason ```")[:255]
+
+    # One task in ten is ECS's worst case for size: 10 containers, maximal names,
+    # 255-character reasons of 4-byte characters.
+    worst = serial % 10 == 0
+    detail["stoppedReason"] = _HUGE[0] if worst else text()
+    template = detail["containers"][0]
+    detail["containers"] = [
+        {
+            **template,
+            "name": f"{'c' * (250 if worst else rng.choice((5, 250)))}{i}",
+            "reason": _HUGE[0] if worst else text(),
+        }
+        for i in range(10 if worst else rng.randint(1, 10))
+    ]
+    lines = []
+    for _ in range(10):
+        choice = rng.random()
+        if choice < 0.4:
+            lines.append(rng.choice(SECRET_LINES)[0])
+        elif choice < 0.5:
+            lines.append(f"env {OVERRIDE_SECRET}")
+        elif choice < 0.6:
+            lines.append("```")
+        elif choice < 0.8:
+            lines.append(f"{rng.choice(MENTIONS)} {rng.choice(CONTROLS)} log")
+        else:
+            lines.append(rng.choice(_HUGE) * 4)
+    return event, lines

@@ -4,8 +4,9 @@ Runs random fault mixes with SQS-like redelivery, hostile records mixed into bat
 good ones, and a shuffled replay with duplicates, and prints what happened: faults
 injected by kind, events replayed, duplicates, final states wrong, alerts lost, alerts
 doubled by window, incidents opened, resolved, lost and doubled by window under the same
-fault mixes, hostile records tried, batch crashes. Seeded: the same arguments
-print the same figures.
+fault mixes, hostile records tried, batch crashes, wrong storm counts, frozen
+resources, and what hostile content in failing tasks leaves in the messages sent (size,
+secrets, mentions, controls). Seeded: the same arguments print the same figures.
 """
 
 from __future__ import annotations
@@ -20,9 +21,20 @@ from collections import Counter
 
 from tests.events import task_event
 
-from .faults import FaultInjector
-from .harness import World, crash_loops, deliver, deliver_incidents, replay, task_stream, tasks_for
+from .faults import STORM_KINDS, FaultInjector
+from .frozen import add_unstorable_versions, frozen, seed_versionless
+from .harness import (
+    World,
+    crash_loops,
+    deliver,
+    deliver_incidents,
+    hostile_content_run,
+    replay,
+    task_stream,
+    tasks_for,
+)
 from .hostile import hostile_body
+from .storms import STORM_WINDOW_SECONDS, count_storm, storm_stream
 
 GOOD_ARN = "arn:aws:ecs:us-west-2:111122223333:task/good/{:032x}"
 
@@ -147,6 +159,20 @@ def hostile(records: int) -> None:
     print(f"hostile kinds: {dict(kinds.most_common())}")
 
 
+def hostile_content(tasks: int) -> None:
+    print(
+        f"\n## Hostile content ({tasks} failing tasks: maximal and hostile reasons and names, "
+        "last log lines with secrets, mentions, controls, fence breakers)"
+    )
+    r = hostile_content_run(tasks)
+    print(
+        f"tasks: {r.tasks}; publish requests checked: {r.sent}; alerts lost: {r.lost}; "
+        f"over SNS's limit: {r.over_limit} (largest {r.largest_bytes} bytes of 262144); "
+        f"with a secret: {r.secrets_present}; with a live mention: {r.live_mentions}; "
+        f"with a raw control character: {r.raw_controls}"
+    )
+
+
 def _kind(what: str) -> str:
     if " = " in what:
         return "a field set to " + what.split(" = ")[1]
@@ -166,6 +192,60 @@ def replays(events: int) -> None:
     )
 
 
+def storm_counts(mixes: int, failures: int) -> None:
+    """Storm counts under fault mixes that repeat writes (storms.py): 0 wrong when every
+    held-back failure is counted once, in the message after its window."""
+    print(
+        f"\n## Storm counts ({mixes} mixes, {failures} failures of one family each, "
+        "30 % duplicates, 900 s window)"
+    )
+    print("rate | events | faults | crashes | redelivered | sent | held | counted | wrong")
+    totals: Counter[str] = Counter()
+    wrong = 0
+    for n in range(mixes):
+        rate = 0.10 + 0.20 * n / max(1, mixes - 1)
+        stream = storm_stream(failures, 0.3, random.Random(400 + n))
+        injector = FaultInjector(
+            rate=rate, crash_rate=0.005, rng=random.Random(500 + n), kinds=STORM_KINDS
+        )
+        with World(injector, storm_window_seconds=STORM_WINDOW_SECONDS) as world:
+            r = deliver(world, stream)
+            count = count_storm(world, stream)
+        totals.update(r.faults)
+        wrong += count.wrong
+        print(
+            f"{rate:.0%} | {r.events} | {sum(r.faults.values())} | {r.batch_crashes} | "
+            f"{r.record_failures} | {count.sent} | {count.held} | {count.counted} | "
+            f"{count.wrong}"
+        )
+    print(f"faults injected by kind: {dict(sorted(totals.items()))}")
+    print(f"wrong storm counts: {wrong}")
+
+
+def frozen_resources(mixes: int, tasks: int) -> None:
+    """Tasks left behind their newest state (frozen.py): versionless items seeded as a
+    backfill writes them, and states with a version over 38 digits, under fault mixes."""
+    print(
+        f"\n## Frozen resources ({mixes} mixes, {tasks} tasks each: 30 % start versionless, "
+        "30 % get a state with a 39-digit version)"
+    )
+    print("rate | events | versionless | unstorable | dead-lettered for good | frozen")
+    total = 0
+    for n in range(mixes):
+        rate = 0.10 + 0.20 * n / max(1, mixes - 1)
+        rng = random.Random(600 + n)
+        stream = task_stream(tasks, 0.3, rng)
+        injector = FaultInjector(rate=rate, crash_rate=0.005, rng=random.Random(700 + n))
+        with World(injector) as world:
+            seeded = seed_versionless(world, stream, 0.3, rng)
+            unstorable = add_unstorable_versions(stream, 0.3, rng)
+            r = deliver(world, stream, max_redrives=1)
+            stuck = len(frozen(world, stream))
+        total += stuck
+        print(f"{rate:.0%} | {r.events} | {seeded} | {unstorable} | {r.dead_left} | {stuck}")
+    print(f"frozen resources: {total}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     # 0 leaves a part out.
@@ -174,6 +254,10 @@ def main() -> None:
     parser.add_argument("--incidents", type=int, default=7, help="incident fault mixes")
     parser.add_argument("--hostile", type=int, default=1000)
     parser.add_argument("--replay", type=int, default=10_000, help="events replayed")
+    parser.add_argument("--storms", type=int, default=7, help="storm-count fault mixes")
+    parser.add_argument("--storm-failures", type=int, default=60, help="failures per storm")
+    parser.add_argument("--frozen", type=int, default=7, help="frozen-resource fault mixes")
+    parser.add_argument("--content", type=int, default=200, help="hostile-content tasks")
     args = parser.parse_args()
     for name, value in {
         "AWS_ACCESS_KEY_ID": "testing",
@@ -191,6 +275,12 @@ def main() -> None:
         hostile(args.hostile)
     if args.replay:
         replays(args.replay)
+    if args.storms:
+        storm_counts(args.storms, args.storm_failures)
+    if args.frozen:
+        frozen_resources(args.frozen, args.tasks)
+    if args.content:
+        hostile_content(args.content)
 
 
 if __name__ == "__main__":

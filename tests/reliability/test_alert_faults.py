@@ -101,5 +101,5 @@ def test_random_fault_mixes_lose_no_state_and_no_alert(rate: float) -> None:
     assert report.wrong_states == 0
     assert report.alerts_lost == 0
     assert report.unexpected_alerts == 0
-    # Every repeat falls in a window the README names.
+    # Every repeat falls in a window docs/operations.md names (Guarantees).
     assert "unexplained" not in report.alerts_doubled

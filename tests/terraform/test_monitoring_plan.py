@@ -37,6 +37,24 @@ def test_monitoring_is_on_by_default_with_the_handler_alarms(plan_example) -> No
     )
 
 
+def test_failed_events_alarm_on_the_handlers_outcome_metric(plan_example) -> None:
+    failed = alarms(plan_example("basic"))["ecs-events-handler-failed-events"]
+    assert (failed["namespace"], failed["metric_name"], failed["statistic"]) == (
+        "ECSEvents",
+        "EventsFailed",
+        "Sum",
+    )
+    # The dimension the handler writes: STACK_NAME (test_handler_writes_its_outcome_metrics...).
+    assert failed["dimensions"] == {"Stack": "ecs-events"}
+    assert (failed["threshold"], failed["period"]) == (1, 300)
+
+
+def test_the_failed_events_threshold_is_passed_from_the_root_module(plan_example) -> None:
+    root = module_configuration(plan_example("complete"), "ecs_events")
+    thresholds = root["module_calls"]["monitoring"]["expressions"]["thresholds"]
+    assert "var.monitoring.failed_events" in thresholds["references"]
+
+
 def test_each_rule_has_a_failed_invocations_alarm(plan_example) -> None:
     plan = plan_example("complete")
     rules = {

@@ -1,5 +1,5 @@
-"""The side-by-side benchmark's parts: its streams are what the README says they are, and
-its invocation model and pricing follow the rules they cite (benchmarks/)."""
+"""The side-by-side benchmark's parts: its streams are what benchmarks/README.md says they
+are, and its invocation model and pricing follow the rules they cite (benchmarks/)."""
 
 from collections import Counter
 from typing import Any

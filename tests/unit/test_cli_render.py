@@ -7,10 +7,12 @@ import io
 import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from ecs_events_cli import aws, history, main, render
+from ecs_events_cli import aws, history, main, names, render
+from ecs_events_cli.commands import redrive
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -112,12 +114,74 @@ ENV = {"TASK_TABLE_NAME": "t", "CONTAINER_INSTANCE_TABLE_NAME": "c"}
         (["tasks", "--limit", "0"], "--limit must be 1 or more"),
         (["tasks", "--since", "soon"], "cannot read 'soon' as a time"),
         (["backfill", "--cluster", "x", "--page-size", "101"], "--page-size must be between"),
+        (
+            ["backfill", "--cluster", "x", "--role-name", "r", "--account", "12x"],
+            "--account 12x is not an account ID: give its 12 digits",
+        ),
+        (
+            ["backfill", "--cluster", "x", "--role-name", "r", "--account", "1111222233334"],
+            "--account 1111222233334 is not an account ID",
+        ),
+        (
+            ["backfill", "--cluster", "x", "--role-name", "read role", "--account", "1" * 12],
+            "--role-name read role is not an IAM role name",
+        ),
+        (
+            ["backfill", "--cluster", "x", "--role-name", "r" * 65, "--account", "1" * 12],
+            "is not an IAM role name",
+        ),
+        (["backfill", "--cluster", "x", "--role-name", "r"], "give --account"),
+        (
+            ["backfill", "--cluster", "x", "--role-arn", "arn:aws:iam::12x:role/r"],
+            "--role-arn arn:aws:iam::12x:role/r is not an IAM role ARN",
+        ),
+        (
+            ["backfill", "--cluster", "x", "--role-arn", "arn:aws:iam::111122223333:user/r"],
+            "is not an IAM role ARN",
+        ),
+        (["backfill", "--cluster", "prod cluster"], "--cluster prod cluster is not a cluster name"),
+        (
+            ["backfill", "--cluster", "arn:aws:ecs:eu-west-1:111122223333:cluster/a.b"],
+            "is not a cluster name",
+        ),
+        (["backfill", "--cluster", "c" * 256], "is not a cluster name"),
     ],
 )
 def test_bad_arguments_are_one_line_and_exit_2_before_any_aws_call(capsys, argv, message) -> None:
     assert main.main(argv, env=ENV) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("check", "value", "kept"),
+    [
+        (names.account_id, "111122223333", "111122223333"),
+        (names.role_name, "ecs-events-read", "ecs-events-read"),
+        (names.role_name, "team/ops/Read+Role=1,a.b@c_d-e", "team/ops/Read+Role=1,a.b@c_d-e"),
+        (names.role_name, "r" * 64, "r" * 64),
+        (
+            names.role_arn,
+            "arn:aws:iam::111122223333:role/read",
+            "arn:aws:iam::111122223333:role/read",
+        ),
+        (
+            names.role_arn,
+            "arn:aws-us-gov:iam::111122223333:role/a/b",
+            "arn:aws-us-gov:iam::111122223333:role/a/b",
+        ),
+        (
+            names.role_arn,
+            "arn:aws-eusc:iam::111122223333:role/read",
+            "arn:aws-eusc:iam::111122223333:role/read",
+        ),
+        (names.checked_cluster_name, "Prod_batch-2", "Prod_batch-2"),
+        (names.checked_cluster_name, "c" * 255, "c" * 255),
+        (names.checked_cluster_name, "arn:aws:ecs:eu-west-1:111122223333:cluster/prod", "prod"),
+    ],
+)
+def test_backfill_arguments_of_every_documented_shape_are_accepted(check, value, kept) -> None:
+    assert check(value) == kept
 
 
 def test_task_json_and_table_share_the_renderers_for_a_bare_record() -> None:
@@ -277,6 +341,37 @@ def test_a_listing_across_accounts_and_regions_names_both() -> None:
 def test_a_listing_of_one_account_and_region_keeps_its_columns() -> None:
     text = render.render_tasks([_task("111122223333", "eu-west-1", n) for n in ("a1", "a2")])
     assert "ACCOUNT" not in text.splitlines()[0]
+
+
+def redrive_entry(number: int, body_bytes: int, attribute: str = "") -> dict[str, Any]:
+    entry: dict[str, Any] = {"Id": str(number), "MessageBody": "x" * body_bytes}
+    if attribute:
+        entry["MessageAttributes"] = {"trace": {"DataType": "String", "StringValue": attribute}}
+    return entry
+
+
+def test_redrive_batches_fill_up_to_sqs_batch_limit_exactly() -> None:
+    # Two bodies of half the limit each: one batch of exactly 1,048,576 bytes.
+    entries = [redrive_entry(0, 524_288), redrive_entry(1, 524_288)]
+    assert [len(chunk) for chunk in redrive.chunks(entries)] == [2]
+
+
+def test_redrive_batches_count_attribute_names_types_and_values() -> None:
+    # "trace" + "String" + "ab" is 13 bytes: with them the two no longer fit one batch.
+    entries = [redrive_entry(0, 524_288), redrive_entry(1, 524_288 - 12, attribute="ab")]
+    assert redrive.size(entries[1]) == 524_289
+    assert [[e["Id"] for e in chunk] for chunk in redrive.chunks(entries)] == [["0"], ["1"]]
+
+
+def test_redrive_batches_count_bytes_not_characters() -> None:
+    entries = [redrive_entry(0, 524_288), {"Id": "1", "MessageBody": "é" * 262_145}]
+    assert [len(chunk) for chunk in redrive.chunks(entries)] == [1, 1]
+
+
+def test_redrive_batches_hold_at_most_ten_entries_in_order() -> None:
+    entries = [redrive_entry(n, 10) for n in range(12)]
+    chunks = [[e["Id"] for e in chunk] for chunk in redrive.chunks(entries)]
+    assert chunks == [[str(n) for n in range(10)], ["10", "11"]]
 
 
 def test_an_incident_page_escapes_what_the_stream_put_in_its_reasons() -> None:

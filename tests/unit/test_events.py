@@ -40,6 +40,15 @@ def test_required_version_accepts_only_whole_numbers(version: object) -> None:
         required_version({"version": version})
 
 
+def test_required_version_refuses_a_version_dynamodb_cannot_store() -> None:
+    with pytest.raises(MalformedEvent, match=r"detail\.version has more than 38 digits"):
+        required_version({"version": 10**38})
+
+
+def test_required_version_takes_the_largest_38_digit_version() -> None:
+    assert required_version({"version": 10**38 - 1}) == 10**38 - 1
+
+
 @pytest.mark.parametrize(
     ("text", "millis"),
     [

@@ -1,5 +1,5 @@
 """The query index's write units, by DynamoDB's rules (benchmarks/units.py): the figures the
-README states, and the rules themselves on small cases."""
+docs/cli.md states, and the rules themselves on small cases."""
 
 from typing import Any
 

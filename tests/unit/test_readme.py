@@ -44,3 +44,32 @@ def test_an_object_type_is_summarised_by_its_top_level_attributes_only() -> None
         " optional(bool, true) }), {}) exit_codes = optional(list(number), [1]) })"
     )
     assert _short(kind) == "object({ enabled, triggers, exit_codes })"
+
+
+def test_a_heredoc_description_is_read_as_its_text(tmp_path) -> None:
+    tf = tmp_path / "variables.tf"
+    tf.write_text(
+        'variable "job" {\n  description = <<-EOT\n    The job, in\n    two lines.\n  EOT\n'
+        "  type = string\n}\n"
+    )
+    (block,) = read_blocks(tf)
+    assert block.description == "The job, in two lines."
+
+
+def test_a_comment_on_an_optional_line_stays_out_of_the_type_and_default(tmp_path) -> None:
+    from tools.readme_tables import effective_default
+
+    tf = tmp_path / "variables.tf"
+    tf.write_text(
+        'variable "tables" {\n  description = "Tables (# is not a comment here)."\n'
+        "  type = object({\n"
+        "    retention_days = optional(number, 90) # days kept; retention = 0 keeps forever\n"
+        "    // a whole-line comment\n"
+        "    query_indexes  = optional(bool, true)\n"
+        "  })\n  default = {}\n}\n"
+    )
+    (block,) = read_blocks(tf)
+    assert block.description == "Tables (# is not a comment here)."
+    assert effective_default(block.type, block.default or "") == (
+        "{ retention_days = 90, query_indexes = true }"
+    )

@@ -7,8 +7,10 @@ from ecs_events.events import MalformedEvent, parse_event
 from ecs_events.state import (
     MAX_ITEM_BYTES,
     MAX_TEXT_CHARS,
+    TASK_KEY,
     container_instance_record,
     item_size,
+    refused_without_writing,
     task_record,
 )
 from tests.events import CONTAINER_INSTANCE_ARN, TASK_ARN, container_instance_event, task_event
@@ -143,3 +145,8 @@ def test_deregistered_instance_expires_but_active_one_does_not() -> None:
     gone = container_instance_record(parse_event(container_instance_event(status="INACTIVE")), 30)
     assert "expiresAt" not in active
     assert gone["expiresAt"] == 1795144509991 // 1000 + 30 * 86400
+
+
+def test_a_stored_item_without_a_version_does_not_refuse_a_versioned_state() -> None:
+    record = {TASK_KEY: TASK_ARN, "version": 1, "lastStatus": "RUNNING"}
+    assert refused_without_writing({"version": None}, record) is None

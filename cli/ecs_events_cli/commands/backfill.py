@@ -79,7 +79,15 @@ def run(args: argparse.Namespace, env: dict[str, str]) -> int:
         raise CliError("--page-size must be between 1 and 100 (the ECS API's limit)")
     days = retention_days(args, env)
     for cluster in args.cluster:
-        names.cluster_name(cluster)  # refuses an ARN that is not a cluster's
+        names.checked_cluster_name(cluster)
+    for arn in args.role_arn:
+        names.role_arn(arn)
+    for account in args.account:
+        names.account_id(account)
+    if args.role_name is not None:
+        names.role_name(args.role_name)
+        if not args.account:
+            raise CliError("--role-name names the read role in each --account: give --account")
     try:
         roles = {
             arn_account(role): role

@@ -6,11 +6,19 @@ https://docs.aws.amazon.com/chatbot/latest/adminguide/custom-notifs.html
 
 Q Developer subscribes to the topic over HTTPS, so the "https" entry of the SNS message
 carries this form; email keeps the plain text and SQS, Lambda and HTTP keep the JSON facts.
+
+Everything from ECS in it (title, description, facts, keywords, metadata) goes through
+sanitize.chat_text: no control character, mention or link of the data's own reaches the
+channel, and the log lines sit in a fence they cannot close (sanitize.py). Only the
+module's own markup (bold labels, bullets, the fence, the console links) is live.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from .sanitize import chat_text, fenced, visible
 
 if TYPE_CHECKING:  # render imports this module to build the SNS message
     from .render import Alert
@@ -21,39 +29,59 @@ _DESCRIPTION_LIMIT = 3500
 
 
 def chat_message(alert: Alert) -> dict[str, Any]:
-    lines = [f"*{alert.headline or alert.subject}.*"]
-    lines += [f"• *{label}:* {value}" for label, value in alert.facts if value]
+    lines = [f"*{_one_line(alert.headline or alert.subject)}.*"]
+    lines += [
+        f"• *{_one_line(label)}:* {_one_line(value)}" for label, value in alert.facts if value
+    ]
     if alert.advice:
-        lines += ["", alert.advice]
+        lines += ["", chat_text(alert.advice)]
     for note in alert.notes:
         first, _, rest = note.partition("\n")
-        lines += ["", first] + ([f"```\n{rest.rstrip()}\n```"] if rest.strip() else [])
+        lines += ["", chat_text(first)] + ([fenced(rest.rstrip())] if rest.strip() else [])
     description = "\n".join(lines)
     if len(description) > _DESCRIPTION_LIMIT:
-        description = description[: _DESCRIPTION_LIMIT - 4] + "\n..."
+        description = description[: _DESCRIPTION_LIMIT - 8] + "\n..."
+        if description.count("```") % 2:  # cut inside the log fence: close it
+            description += "\n```"
     related = [
-        str(value)
+        visible(str(value), newlines=False)
         for name, value in alert.document.items()
         if name.endswith("Arn") and isinstance(value, str) and value
     ]
     return {
         "version": "1.0",
         "source": "custom",
-        "id": alert.key,
+        "id": visible(alert.key, newlines=False),
         "content": {
             "textType": "client-markdown",
-            "title": f"{alert.severity}: {alert.subject}",
+            "title": _one_line(f"{alert.severity}: {alert.subject}"),
             "description": description,
-            "nextSteps": [f"<{url}|{label}>" for label, url in alert.links],
-            "keywords": [word for word in (alert.kind, alert.cluster, alert.family) if word],
+            "nextSteps": [f"<{_link_url(url)}|{_one_line(label)}>" for label, url in alert.links],
+            "keywords": [
+                _one_line(word) for word in (alert.kind, alert.cluster, alert.family) if word
+            ],
         },
         "metadata": {
             # One thread per incident: its opening, updates and resolution stay together
             # (threadId: https://docs.aws.amazon.com/chatbot/latest/adminguide/custom-notifs.html).
-            "threadId": alert.attributes.get("incidentId") or f"{alert.cluster}/{alert.family}",
-            "summary": alert.subject,
+            "threadId": _one_line(
+                alert.attributes.get("incidentId") or f"{alert.cluster}/{alert.family}"
+            ),
+            "summary": _one_line(alert.subject),
             "eventType": alert.kind,
             "relatedResources": related,
-            "additionalContext": dict(alert.attributes),
+            "additionalContext": {
+                name: _one_line(value) for name, value in alert.attributes.items()
+            },
         },
     }
+
+
+def _one_line(text: str) -> str:
+    return chat_text(text, newlines=False)
+
+
+def _link_url(url: str) -> str:
+    """A console URL as a link target: characters that would end the link or start
+    another (`|`, `<`, `>`, spaces, controls) percent-encoded."""
+    return quote(url, safe=":/?#[]@!$&'()*+,;=%-._~")

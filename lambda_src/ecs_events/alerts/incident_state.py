@@ -11,7 +11,8 @@ protocol guarantees, and how (README "Guarantees"):
   stops every other duplicate before it gets here.
 - The opening is never lost: the failure that opened the incident is named in it
   (`openerKey`); its retry, whatever step it died at, finds itself there and sends the
-  opening again. Updates work the same way (`updaterKey`).
+  opening again. Which later failures are sent as updates is the storm window's call
+  (storm.py), with its own exact counts.
 - The resolution is claimed (status `resolving`, this delivery's token, the revision the
   decision was made on), published, then marked `resolved`. A failure that arrives after
   the claim finds the claim: while it is live the failure is retried later
@@ -43,9 +44,7 @@ from ..logs import LOGGER
 from ..retry import RetryPolicy
 from ..times import format_duration
 from .incident import (
-    OPENED,
     RESOLVED,
-    UPDATED,
     Failure,
     Subject,
     Summary,
@@ -88,18 +87,12 @@ class IncidentBusy(RuntimeError):
 
 @dataclass(frozen=True)
 class Admission:
-    """What a counted failure does: send the opening, send an update, or stay quiet."""
+    """The incident a counted failure belongs to, and whether it opened it."""
 
     incident_id: str
-    state: str | None  # OPENED or UPDATED when this failure's message goes out
+    opened: bool  # this failure opened the incident: its message is the opening
     subject_line: str
     count: int
-    held_back: int = 0  # failures counted since the incident's previous message
-    since: int = 0  # the first of them (epoch seconds)
-
-    @property
-    def send(self) -> bool:
-        return self.state is not None
 
 
 class Incidents:
@@ -148,22 +141,12 @@ class Incidents:
         raise IncidentBusy(f"incident of {subject.label} changed {_ROUNDS} times while counting")
 
     def _replay(self, item: dict[str, Any], alert_key: str) -> Admission:
-        """A retry of a failure already counted: its message, if it carried one."""
-        state = (
-            OPENED
-            if _s(item, "openerKey") == alert_key
-            else UPDATED
-            if _s(item, "updaterKey") == alert_key
-            else None
-        )
-        carried = state == UPDATED
+        """A retry of a failure already counted: the opening again if it opened it."""
         return Admission(
             _s(item, "incidentId"),
-            state,
+            _s(item, "openerKey") == alert_key,
             _s(item, "subjectLine"),
             _n(item, "count"),
-            _n(item, "carried") if carried else 0,
-            _n(item, "carriedSince") if carried else 0,
         )
 
     def _opened(
@@ -180,13 +163,11 @@ class Incidents:
             "firstAlertKind": {"S": alert.kind},
             "attrs": {"M": {k: {"S": v} for k, v in _resolution_attributes(alert).items()}},
             "awaitsRecovery": {"BOOL": failure.awaits_recovery},
-            "nextUpdateAt": {"N": str(now + self.settings.storm_window_seconds)},
-            "heldBack": {"N": "0"},
             "counted": {"L": [{"S": remembered}]},
             "expiresAt": {"N": str(now + _KEEP_SECONDS)},
             **_summary_item(summary),
         }
-        return Admission(summary.incident_id, OPENED, alert.subject, 1), fresh
+        return Admission(summary.incident_id, True, alert.subject, 1), fresh
 
     def _folded(
         self,
@@ -196,10 +177,8 @@ class Incidents:
         now: int,
         remembered: str,
     ) -> tuple[Admission, dict[str, Any]]:
-        before = summary_of(item)
-        summary = before.folded(failure)
+        summary = summary_of(item).folded(failure)
         counted = [*_list(item, "counted"), remembered][-_REMEMBERED:]
-        held = _n(item, "heldBack")
         folded = {
             **{k: v for k, v in item.items() if k not in _RESOLUTION_FIELDS},
             "status": {"S": OPEN},
@@ -208,27 +187,7 @@ class Incidents:
             "counted": {"L": [{"S": key} for key in counted]},
             **_summary_item(summary),
         }
-        subject_line = _s(item, "subjectLine")
-        # Inside the update window a failure is counted, not sent, unless it is the
-        # first of its reason: the way this thing fails changed, and that is news.
-        if now < _n(item, "nextUpdateAt") and failure.reason in before.reasons:
-            since = _n(item, "heldSince") if held else now
-            folded.update(heldBack={"N": str(held + 1)}, heldSince={"N": str(since)})
-            return Admission(summary.incident_id, None, subject_line, summary.count), folded
-        # The first failure after the window (or of a new reason): an update, carrying
-        # what was held back.
-        since = _n(item, "heldSince") if held else 0
-        folded.update(
-            updaterKey={"S": alert.key},
-            carried={"N": str(held)},
-            carriedSince={"N": str(since)},
-            heldBack={"N": "0"},
-            nextUpdateAt={"N": str(now + self.settings.storm_window_seconds)},
-        )
-        folded.pop("heldSince", None)
-        admission = Admission(
-            summary.incident_id, UPDATED, subject_line, summary.count, held, since
-        )
+        admission = Admission(summary.incident_id, False, _s(item, "subjectLine"), summary.count)
         return admission, folded
 
     # --- resolution ------------------------------------------------------------------

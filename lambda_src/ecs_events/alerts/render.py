@@ -10,6 +10,7 @@ from typing import Any
 from ..config import DEPLOYMENT_FAILURE, SPOT_INTERRUPTION, TASK_START_FAILURE, AlertSettings
 from ..events import EcsEvent
 from ..times import format_clock, format_duration, format_iso
+from . import size
 from .chat import chat_message
 from .explain import (
     PLACEMENT_REASONS,
@@ -18,6 +19,8 @@ from .explain import (
     explain_stop_code,
     is_failing_exit,
 )
+from .redact import override_values
+from .sanitize import visible, visible_data
 
 # SNS limits a subject to 100 printable ASCII characters.
 _SUBJECT_LIMIT = 100
@@ -43,6 +46,8 @@ class Alert:
     links: tuple[tuple[str, str], ...] = ()
     # Paragraphs added after rendering (storm count, last log lines): first line, then body.
     notes: tuple[str, ...] = ()
+    # The task's environment-override values: never shown, redacted from its log lines.
+    secrets: tuple[str, ...] = field(default=(), repr=False)
 
 
 def render_task(
@@ -149,6 +154,7 @@ def render_task(
         ),
         advice=meaning or next(filter(None, map(container_meaning, failing)), "") or "",
         links=(("Task in the ECS console", console),),
+        secrets=override_values(event.detail),
     )
 
 
@@ -376,26 +382,54 @@ def _console(region: str, arn: str, path: str) -> str:
     return f"https://{region}.{domain}/ecs/v2/{path}?region={region}"
 
 
-def sns_message(alert: Alert, chat: bool = False) -> dict[str, Any]:
+def sns_message(
+    alert: Alert, chat: bool = False, limit: int = size.SNS_MESSAGE_LIMIT_BYTES
+) -> dict[str, Any]:
     """PublishInput: plain text for people (email), JSON for machines (SQS, Lambda, HTTP),
-    and with `chat`, the chat form for HTTPS (Amazon Q Developer in chat applications)."""
-    machine = json.dumps(alert.document, default=str)
+    and with `chat`, the chat form for HTTPS (Amazon Q Developer in chat applications).
+    Within SNS's size limit whatever the alert holds (alerts/size.py)."""
+    request = _publish_input(alert, chat)
+    for shrink in (
+        *(lambda a: size.without_oldest_log_lines(a, 1) for _ in range(_MAX_LOG_LINE_CUTS)),
+        size.with_long_values_cut,
+        size.with_one_container,
+    ):
+        if size.publish_bytes(request) <= size.budget(limit):
+            return request
+        smaller = shrink(alert)
+        if smaller is not None:
+            alert = smaller
+            request = _publish_input(alert, chat)
+    if size.publish_bytes(request) <= size.budget(limit):
+        return request
+    return _publish_input(size.last_resort(alert), chat)
+
+
+# More log lines than this are never read (config), so never cut one by one.
+_MAX_LOG_LINE_CUTS = 50
+
+
+def _publish_input(alert: Alert, chat: bool) -> dict[str, Any]:
+    # ensure_ascii off: an emoji is its 4 UTF-8 bytes, not a 12-byte surrogate pair escaped
+    # again (14 bytes) in the outer JSON. Control characters are made visible first.
+    text = visible(alert.text)
+    machine = json.dumps(visible_data(alert.document), default=str, ensure_ascii=False)
     message = {
-        "default": alert.text,
-        "email": alert.text,
+        "default": text,
+        "email": text,
         "email-json": machine,
         "sqs": machine,
         "lambda": machine,
         "http": machine,
-        "https": json.dumps(chat_message(alert)) if chat else machine,
+        "https": json.dumps(chat_message(alert), ensure_ascii=False) if chat else machine,
         "firehose": machine,
     }
     return {
-        "Subject": alert.subject,
-        "Message": json.dumps(message),
+        "Subject": _subject(visible(alert.subject, newlines=False)),
+        "Message": json.dumps(message, ensure_ascii=False),
         "MessageStructure": "json",
         "MessageAttributes": {
-            name: {"DataType": "String", "StringValue": value}
+            name: {"DataType": "String", "StringValue": visible(value, newlines=False)}
             for name, value in alert.attributes.items()
         },
     }

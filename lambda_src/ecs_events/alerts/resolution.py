@@ -16,7 +16,7 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from ..times import format_clock, format_duration
-from .incident import OPENED, Summary
+from .incident import OPENED, UPDATED, Summary
 from .render import Alert, with_note
 
 if TYPE_CHECKING:  # incident_state builds resolutions with this module
@@ -48,28 +48,20 @@ def in_incident(alert: Alert, incident_id: str, state: str, subject: str) -> Ale
 
 
 def with_incident(alert: Alert, admission: Admission) -> Alert:
-    """An opening or update: the failure's own alert, marked with its incident and, for an
-    update, how many failures came since the incident's previous message."""
-    marked = in_incident(
-        alert, admission.incident_id, admission.state or OPENED, admission.subject_line
-    )
-    if admission.state == OPENED:
+    """An opening or update: the failure's own alert (with the storm's count of failures
+    held back, if any), marked with its incident and the count so far."""
+    state = OPENED if admission.opened else UPDATED
+    marked = in_incident(alert, admission.incident_id, state, admission.subject_line)
+    if admission.opened:
         note = (
             f"Incident:  {admission.incident_id} opened; further failures of this "
             "fold into it, and one message says when it ends."
         )
-        return with_note(marked, note, {"count": admission.count})
-    since = format_clock(admission.since * 1000) if admission.since else "the last message"
-    held = f"{admission.held_back} more since {since}, " if admission.held_back else ""
-    note = (
-        f"Incident:  {admission.incident_id} still failing: {held}{admission.count} "
-        "failures in all (counted in the metric and the event log, not sent one by one)."
-    )
-    return with_note(
-        marked,
-        note,
-        {"count": admission.count, "heldBack": admission.held_back, "heldBackSince": since},
-    )
+    else:
+        note = (
+            f"Incident:  {admission.incident_id} still failing: {admission.count} failures in all."
+        )
+    return with_note(marked, note, {"count": admission.count})
 
 
 def resolved_subject(subject: str) -> str:

@@ -42,13 +42,14 @@ from .incident_state import Incidents
 from .last_words import LogReader
 from .render import Alert, failure_metric, sns_message
 from .resolution import with_incident
+from .storm import StormGate, with_held_back
 
 ALERT_KEY = "alertKey"
 SENT = "sent"
 CLAIMED = "claimed"
 ALREADY_SENT = "already sent"
-# Claimed and counted in its incident, inside the incident's update window: the next
-# message of the incident says so.
+# Claimed and counted (in its storm window and its incident), not sent: the next message
+# of the incident says how many were held back.
 HELD_BACK = "held back"
 # How long the alerts table remembers a sent alert.
 _REMEMBER_SECONDS = 30 * 86400
@@ -80,12 +81,13 @@ class AlertSender:
         self.metrics_out = metrics_out or _print_line
         self.retry = retry or RetryPolicy()
         self.token = token
+        self.storm = StormGate(dynamodb, settings.table_name or "", settings.storm_window_seconds)
         self.incidents = Incidents(settings, dynamodb, self._publish, scheduler, self.retry)
-        self.log_reader = LogReader(settings)
+        self.log_reader = LogReader(settings, retry=self.retry)
 
     def send_once(self, alert: Alert, record: dict[str, Any] | None = None) -> str:
-        """SENT; ALREADY_SENT when this alert is marked sent; HELD_BACK when its incident's
-        update window holds its message (it is counted all the same). Raises AlertPending
+        """SENT; ALREADY_SENT when this alert is marked sent; HELD_BACK when a storm window
+        holds its message (it is counted all the same). Raises AlertPending
         when another live delivery holds it, and the error when counting it or the publish
         fails (after giving the claim back), so that a redelivery sends it. `record`: the
         stored task state, whose times and size the incident sums."""
@@ -102,14 +104,23 @@ class AlertSender:
                 "marked sent; retry later"
             )
         try:
+            # The storm window decides which failures are sent (each counted once); the
+            # incident, which message of its thread this is. An opening is always sent.
+            storm = self.storm.admit(alert, now)
             admission = self.incidents.admit(
                 alert, subject_of(alert), failure_of(alert, now, record), now
             )
-            if admission.send:
-                self._publish(self.log_reader.add_to(with_incident(alert, admission)))
+            send = storm.send or admission.opened
+            if send:
+                message = with_incident(with_held_back(alert, storm), admission)
+                self._publish(self.log_reader.add_to(message))
         except Exception:
             self._release(key, token)
             raise
+        if storm.opened:
+            # Lost, the next window tells this count again; it never loses it.
+            with contextlib.suppress(Exception):
+                self.retry.call(lambda: self.storm.opener_sent(alert))
         with contextlib.suppress(Exception):
             self.metrics_out(failure_metric(alert, self.settings, now))
         try:
@@ -121,7 +132,7 @@ class AlertSender:
                 "alert sent but not marked sent",
                 extra={"alertKey": alert.key, "reason": f"{type(error).__name__}: {error}"},
             )
-        return SENT if admission.send else HELD_BACK
+        return SENT if send else HELD_BACK
 
     def recover(self, recovery: Recovery) -> str:
         """Resolve the incident a recovery event ends (resolution.RESOLVED), if one is open."""
@@ -195,11 +206,15 @@ class AlertSender:
 def _keyed_message(alert: Alert, chat: bool) -> dict[str, Any]:
     """The PublishInput with the alert key as a stable id: in the JSON document and as a
     message attribute, so an SQS, Lambda or HTTP receiver can drop a repeat."""
-    message = sns_message(
-        dataclasses.replace(alert, document={**alert.document, ALERT_KEY: alert.key}), chat
+    # Added before the message is built, so that its size is counted against SNS's limit.
+    return sns_message(
+        dataclasses.replace(
+            alert,
+            document={**alert.document, ALERT_KEY: alert.key},
+            attributes={**alert.attributes, ALERT_KEY: alert.key},
+        ),
+        chat,
     )
-    message["MessageAttributes"][ALERT_KEY] = {"DataType": "String", "StringValue": alert.key}
-    return message
 
 
 def _print_line(line: str) -> None:
