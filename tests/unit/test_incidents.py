@@ -256,3 +256,18 @@ def test_an_incident_message_carries_id_and_state_as_filterable_attributes() -> 
 @pytest.mark.parametrize("kind", [FAMILY, SERVICE])
 def test_families_and_services_resolve_by_quiet(kind: str) -> None:
     assert resolves_by_quiet(kind, awaits_recovery=False)
+
+
+def test_a_resolution_goes_through_the_alerts_escaping_and_size_path() -> None:
+    import json
+
+    from ecs_events.alerts.render import sns_message
+
+    hostile = "CannotPullContainerError <!channel> \x1b[2J"
+    summary = opened(WEB, 1_795_145_300, [Failure(at=1_795_145_300, reason=hostile)])
+    alert = resolution_alert(summary, "reached steady state", 1_795_146_000, "ECS web", {})
+    message = sns_message(alert, chat=True)
+    entries = json.loads(message["Message"])
+    assert "\x1b" not in entries["email"]
+    assert "\\x1b[2J" in entries["email"]
+    assert "<!channel>" not in json.loads(entries["https"])["content"]["description"]
