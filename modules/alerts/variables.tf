@@ -78,7 +78,10 @@ variable "log_reader" {
 }
 
 variable "incident_wake" {
-  description = "Quiet-period wake-ups for incidents: a schedule group, a role EventBridge Scheduler runs as that may only send to queue_arn (the handler's queue), and the publisher's right to create, update and delete schedules of that group and to pass that role. Off: incidents resolve by recovery events only."
+  description = "Quiet-period wake-ups for incidents, sent by EventBridge Scheduler to queue_arn (the handler's queue)."
+  # On: a schedule group, a role Scheduler runs as that may only send to queue_arn, and the
+  # publisher's right to manage that group's schedules and pass that role. Off: incidents
+  # resolve by recovery events only.
   type = object({
     enabled   = bool
     queue_arn = optional(string)
