@@ -491,3 +491,19 @@ def test_a_failure_during_a_live_resolution_claim_waits_and_then_opens_a_new_inc
     first, second = inbox(queue_url)
     assert (first["incidentState"], second["incidentState"]) == ("opened", "opened")
     assert first["incidentId"] != second["incidentId"]
+
+
+def test_a_resolution_is_kind_resolution_severity_info_as_a_scheduled_jobs_is(
+    dynamodb: Any, topic: tuple[str, str], scheduler: Any
+) -> None:
+    topic_arn, queue_url = topic
+    processor = incident_processor(dynamodb, topic_arn, scheduler, Clock(START))
+    ok = instance_health_event("OK", failing=())
+    ok["time"] = "2026-11-20T03:20:00Z"
+    sqs = boto3.client("sqs", region_name=REGION)
+    processor.process_batch(sqs_batch([instance_health_event(), ok])["Records"])
+    received = sqs.receive_message(
+        QueueUrl=queue_url, MaxNumberOfMessages=10, MessageAttributeNames=["All"]
+    )["Messages"]
+    last = {name: v["StringValue"] for name, v in received[-1]["MessageAttributes"].items()}
+    assert (last["kind"], last["severity"], last["cluster"]) == ("resolution", "INFO", "default")

@@ -471,11 +471,12 @@ def _summary_item(summary: Summary) -> dict[str, Any]:
 
 def _resolution_attributes(alert: Alert) -> dict[str, str]:
     """The attributes a subscriber filters by (cluster, family, account, region) carried
-    from the opening to the resolution; severity and state are the resolution's own."""
+    from the opening to the resolution; kind, severity and state are the resolution's own
+    ("resolution", INFO, resolved), as in modules/scheduled_task's resolutions."""
     return {
         name: value
         for name, value in alert.attributes.items()
-        if name in ("cluster", "family", "account", "region", "kind") and value
+        if name in ("cluster", "family", "account", "region") and value
     }
 
 

@@ -140,6 +140,7 @@ def resolution_alert(
         family=family,
         attributes={
             **attributes,
+            "kind": "resolution",
             "severity": "INFO",
             INCIDENT_ID: summary.incident_id,
             INCIDENT_STATE: "resolved",
