@@ -1,5 +1,9 @@
 locals {
-  metric_namespace = "ECSEvents"
+  # Incidents end on recovery events (patterns in modules/alerts); a quiet period needs a
+  # wake-up only for the kinds that end by silence.
+  incident_resolves = var.alerts.enabled && var.alerts.incidents.resolution ? toset(var.alerts.incidents.resolve) : toset([])
+  incident_wake_up  = length(setintersection(local.incident_resolves, ["family", "service", "daemon"])) > 0
+  metric_namespace  = "ECSEvents"
 
   event_bus_name = var.event_bus.create ? module.event_bus[0].name : var.event_bus.name
   member_role_arns = concat(var.reconciler.members.role_arns, [
@@ -98,6 +102,7 @@ module "alerts" {
     redact_patterns      = var.alerts.last_log_lines.redact_patterns
     action_reason        = var.action_logs.enabled
   }
+  incidents           = var.alerts.incidents
   publisher_role_arns = [module.handler.role_arn]
   email_addresses     = var.alerts.email_addresses
   alarm               = var.alerts.alarm
@@ -107,9 +112,15 @@ module "alerts" {
     enabled        = var.alerts.last_log_lines.enabled
     log_group_arns = var.alerts.last_log_lines.log_group_arns
   }
-  kms_key_arn         = var.kms_key_arn
-  deletion_protection = var.tables.deletion_protection
-  tags                = var.tags
+  incident_wake = {
+    enabled   = local.incident_wake_up
+    queue_arn = module.handler.queue_arn
+  }
+  iam_role_path                = var.iam_role_path
+  iam_permissions_boundary_arn = var.iam_permissions_boundary_arn
+  kms_key_arn                  = var.kms_key_arn
+  deletion_protection          = var.tables.deletion_protection
+  tags                         = var.tags
 }
 
 module "history" {

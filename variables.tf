@@ -162,6 +162,17 @@ variable "alerts" {
     # Further failures of one family and reason within the window are counted, not sent; 0 turns
     # it off.
     storm_window_minutes = optional(number, 15)
+    # Every failure alert opens or updates an incident of its family, service, container
+    # instance or daemon. With resolution, one message ends it when the thing recovers
+    # (deployment completed, steady state, health OK, instance gone) or, for families,
+    # services and daemons, when quiet_minutes pass with no new failure; resolve lists the
+    # kinds that resolve. One one-time EventBridge Scheduler schedule per open incident times
+    # the quiet period: nothing runs while nothing fails.
+    incidents = optional(object({
+      resolution    = optional(bool, true)
+      quiet_minutes = optional(number, 15)
+      resolve       = optional(list(string), ["family", "service", "instance", "daemon"])
+    }), {})
     # The failed container's last log lines: a DescribeTaskDefinition per task definition
     # revision and a GetLogEvents per alert.
     last_log_lines = optional(object({
@@ -207,6 +218,16 @@ variable "alerts" {
   validation {
     condition     = var.alerts.storm_window_minutes >= 0 && var.alerts.storm_window_minutes <= 1440 && floor(var.alerts.storm_window_minutes) == var.alerts.storm_window_minutes
     error_message = "alerts.storm_window_minutes must be a whole number from 0 (every failure alerts) to 1440 (a day)."
+  }
+
+  validation {
+    condition     = var.alerts.incidents.quiet_minutes >= 1 && var.alerts.incidents.quiet_minutes <= 1440 && floor(var.alerts.incidents.quiet_minutes) == var.alerts.incidents.quiet_minutes
+    error_message = "alerts.incidents.quiet_minutes must be a whole number from 1 to 1440 (a day): the failure-free time after which a family, service or daemon incident is resolved."
+  }
+
+  validation {
+    condition     = alltrue([for kind in var.alerts.incidents.resolve : contains(["family", "service", "instance", "daemon"], kind)])
+    error_message = "alerts.incidents.resolve may list family, service, instance and daemon (scheduled jobs resolve in modules/scheduled_task); set incidents.resolution = false to resolve none."
   }
 
   validation {

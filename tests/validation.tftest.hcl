@@ -181,3 +181,40 @@ run "member_accounts_need_the_read_role_name" {
 
   expect_failures = [var.reconciler]
 }
+
+run "an_incident_quiet_period_of_no_minutes_is_refused" {
+  command = plan
+
+  variables {
+    alerts = {
+      enabled   = true
+      incidents = { quiet_minutes = 0 }
+    }
+  }
+
+  expect_failures = [var.alerts]
+}
+
+run "scheduled_jobs_are_not_a_kind_the_handler_resolves" {
+  command = plan
+
+  variables {
+    alerts = {
+      enabled   = true
+      incidents = { resolve = ["family", "job"] }
+    }
+  }
+
+  expect_failures = [var.alerts]
+}
+
+run "incidents_with_resolution_off_plan" {
+  command = plan
+
+  variables {
+    alerts = {
+      enabled   = true
+      incidents = { resolution = false }
+    }
+  }
+}

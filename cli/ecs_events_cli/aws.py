@@ -52,6 +52,10 @@ def container_instance_table(args: argparse.Namespace, env: dict[str, str]) -> s
     )
 
 
+def alert_table(args: argparse.Namespace, env: dict[str, str]) -> str:
+    return _table(getattr(args, "alert_table", None), "ALERT_TABLE_NAME", "alerts", args, env)
+
+
 def _table(
     flag: str | None, variable: str, suffix: str, args: argparse.Namespace, env: dict[str, str]
 ) -> str:

@@ -5,6 +5,8 @@ the handler's dead-letter queue back through it.
     ecs-events task 4fd8ba3eb0ae4bb4a3fa8d2e39d79c4a --cluster production
     ecs-events instances --cluster production
     ecs-events service web --cluster production
+    ecs-events incidents
+    ecs-events incidents 3f2a9c1d7e-1795145410
     ecs-events backfill --cluster production
     ecs-events redrive
 
@@ -25,7 +27,7 @@ from importlib import metadata
 from typing import NoReturn
 
 from . import aws, render
-from .commands import backfill, instances, redrive, service, task, tasks
+from .commands import backfill, incidents, instances, redrive, service, task, tasks
 from .errors import EXIT_STATUSES, INTERNAL, INTERRUPTED, USAGE, CliError, Target, explain
 
 COMMANDS = {
@@ -33,6 +35,7 @@ COMMANDS = {
     "task": task,
     "instances": instances,
     "service": service,
+    "incidents": incidents,
     "backfill": backfill,
     "redrive": redrive,
 }

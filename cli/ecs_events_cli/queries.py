@@ -372,6 +372,22 @@ def container_instances(
     return items
 
 
+def incidents(dynamodb: Any, table: str) -> list[dict[str, Any]]:
+    """Every incident the alerts table holds: open ones first, then the newest."""
+    found: dict[str, dict[str, Any]] = {}
+    for item in scan_items(
+        dynamodb, table, "#kind = :incident", {"#kind": "kind"}, {":incident": "incident"}
+    ):
+        incident_id = str(item.get("incidentId", ""))
+        # A subject's own item wins over its archived copy (incident-log/<id>).
+        if incident_id not in found or str(item.get("alertKey", "")).startswith("incident/"):
+            found[incident_id] = item
+    return sorted(
+        found.values(),
+        key=lambda item: (item.get("status") == "resolved", -int(item.get("openedAt", 0))),
+    )
+
+
 # --- a task's life ---------------------------------------------------------------------
 
 

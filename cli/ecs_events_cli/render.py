@@ -15,6 +15,7 @@ from typing import Any, TextIO
 from ecs_events.backfill import BackfillResult
 from ecs_events.ecs import parse_arn
 from ecs_events.state import CONTAINER_INSTANCE_KEY, TASK_KEY
+from ecs_events.times import format_clock, format_duration
 
 from . import queries
 from .names import short_id as _short_id
@@ -242,6 +243,58 @@ def render_backfill(result: BackfillResult) -> str:
             f"  requests             {counts(result.requests)}",
         ]
     )
+
+
+def render_incidents(items: list[dict[str, Any]], colour: bool = False) -> str:
+    """Open incidents first, in red where colour is on."""
+    if not items:
+        return "no incidents"
+    rows = [
+        [
+            str(item.get("incidentId", "-")),
+            str(item.get("status", "-")),
+            _incident_what(item),
+            _moment(item.get("firstAt")),
+            str(item.get("count", "-")),
+            _moment(item.get("lastAt")),
+            _moment(item.get("resolvedAt")) if item.get("status") == "resolved" else "-",
+        ]
+        for item in items
+    ]
+    headers = ["INCIDENT", "STATE", "WHAT", "SINCE", "FAILURES", "LAST", "RESOLVED"]
+    marked = [item.get("status") != "resolved" for item in items] if colour else None
+    return render_table(headers, rows, marked)
+
+
+def render_incident(item: dict[str, Any]) -> str:
+    first, last = item.get("firstAt"), item.get("lastAt")
+    lines = [
+        f"Incident:  {item.get('incidentId', '-')} ({item.get('status', '-')})",
+        f"What:      {_incident_what(item)}",
+        f"Where:     account {item.get('account', '-')}, region {item.get('region', '-')}",
+        f"Subject:   {item.get('subjectLine', '-')}",
+        f"Failures:  {item.get('count', 0)}, {_moment(first)} to {_moment(last)}",
+    ]
+    if item.get("status") == "resolved":
+        resolved = item.get("resolvedAt")
+        lasted = format_duration((int(resolved) - int(first)) * 1000) if resolved and first else "-"
+        lines.append(f"Resolved:  {_moment(resolved)}, {item.get('how', '-')} (lasted {lasted})")
+    lines.append("Reasons:")
+    reasons = sorted((item.get("reasons") or {}).items(), key=lambda pair: (-int(pair[1]), pair[0]))
+    lines += [f"  {int(count):>5}  {reason}" for reason, count in reasons] or ["  -"]
+    vcpu, gb = float(item.get("vcpuSeconds", 0)), float(item.get("gbSeconds", 0))
+    if vcpu or gb:
+        lines.append(f"Fargate:   {vcpu:,.1f} vCPU-seconds, {gb:,.1f} GB-seconds")
+    return "\n".join(clean(line) for line in lines)
+
+
+def _incident_what(item: dict[str, Any]) -> str:
+    kind, name = item.get("subjectKind", "?"), item.get("subjectName", "?")
+    return f"{kind} {name} in {item.get('cluster') or '?'}"
+
+
+def _moment(epoch: object) -> str:
+    return format_clock(int(epoch) * 1000) if isinstance(epoch, int | float) and epoch else "-"
 
 
 def print_json(value: Any) -> None:

@@ -29,6 +29,10 @@ ALERT_TRIGGERS = (
 )
 DEFAULT_TRIGGERS = frozenset(ALERT_TRIGGERS) - {SPOT_INTERRUPTION}
 
+# What an incident can be about; INCIDENT_RESOLVE_KINDS selects which of them resolve
+# ("job" incidents are the scheduled task module's own; the handler never sees them).
+INCIDENT_KINDS = ("family", "service", "instance", "daemon")
+
 # More lines than this make an alert too long to read at a glance.
 _MAX_LOG_LINES = 50
 
@@ -71,6 +75,18 @@ class AlertSettings:
     log_timeout_seconds: float = 2.0
     # HTTPS subscribers (Amazon Q Developer in chat applications) get the chat form.
     chat: bool = True
+    # Incidents: every failure alert opens or updates one; with `resolution`, one message
+    # ends it when its subject recovers or, for the kinds that resolve by quiet, when
+    # `quiet_seconds` pass with no new failure. The quiet period needs a wake-up: a
+    # one-time EventBridge Scheduler schedule in `schedule_group`, run as
+    # `schedule_role_arn`, sending to `wake_target_arn` (the handler's queue). Without
+    # them, incidents resolve by recovery events only.
+    resolution: bool = True
+    quiet_seconds: int = 900
+    resolve_kinds: frozenset[str] = frozenset(INCIDENT_KINDS)
+    schedule_group: str | None = None
+    schedule_role_arn: str | None = None
+    wake_target_arn: str | None = None
     # Patterns redacted from log lines besides the built-in secret shapes (alerts/redact.py).
     redact_patterns: tuple[re.Pattern[str], ...] = ()
     # Deployment-failure and daemon alerts carry AWS's reason from the cluster's ECS Action
@@ -127,6 +143,13 @@ def _alert_settings(env: Mapping[str, str]) -> AlertSettings:
         raise ConfigurationError(
             "ALERT_EXIT_CODES must be comma-separated whole numbers, or empty for any non-zero"
         ) from None
+    resolve_kinds = _words(env, "INCIDENT_RESOLVE_KINDS", ",".join(INCIDENT_KINDS))
+    unknown_kinds = resolve_kinds - set(INCIDENT_KINDS)
+    if unknown_kinds:
+        raise ConfigurationError(
+            f"INCIDENT_RESOLVE_KINDS has {', '.join(sorted(unknown_kinds))}; choose from "
+            + ", ".join(INCIDENT_KINDS)
+        )
     return AlertSettings(
         topic_arn=topic,
         table_name=table,
@@ -151,7 +174,18 @@ def _alert_settings(env: Mapping[str, str]) -> AlertSettings:
         chat=env.get("ALERT_CHAT_FORMAT", "on").strip().lower() not in ("off", "false", "0"),
         redact_patterns=_redact_patterns(env),
         action_reason=env.get("ALERT_ACTION_REASON", "off").strip().lower() in ("on", "true", "1"),
+        resolution=_switch(env, "INCIDENT_RESOLUTION"),
+        quiet_seconds=_non_negative_int(env, "INCIDENT_QUIET_SECONDS", 900) or 900,
+        resolve_kinds=resolve_kinds,
+        schedule_group=env.get("INCIDENT_SCHEDULE_GROUP") or None,
+        schedule_role_arn=env.get("INCIDENT_SCHEDULE_ROLE_ARN") or None,
+        wake_target_arn=env.get("INCIDENT_WAKE_TARGET_ARN") or None,
     )
+
+
+def _switch(env: Mapping[str, str], name: str) -> bool:
+    """On unless set to off, false or 0."""
+    return env.get(name, "on").strip().lower() not in ("off", "false", "0")
 
 
 def _redact_patterns(env: Mapping[str, str]) -> tuple[re.Pattern[str], ...]:

@@ -20,6 +20,8 @@ from typing import Any
 from . import ecs
 from . import events as ev
 from .alerts import ALREADY_SENT, AlertSender, service_alert, task_alert
+from .alerts.incident import recovery_of
+from .alerts.incident_state import WAKE_SOURCE
 from .aws import RetryPolicy, remaining_seconds
 from .config import Settings
 from .logs import configure, log_event
@@ -56,13 +58,14 @@ class Processor:
         sns: Any = None,
         retry: RetryPolicy | None = None,
         metrics_out: Callable[[str], None] | None = None,
+        scheduler: Any = None,
     ) -> None:
         self.settings = settings
         self.dynamodb = dynamodb
         self.retry = retry or RetryPolicy()
         self.metrics_out = metrics_out or print_line
         self.alerts = (
-            AlertSender(settings.alerts, dynamodb, sns, retry=self.retry)
+            AlertSender(settings.alerts, dynamodb, sns, retry=self.retry, scheduler=scheduler)
             if settings.alerts.enabled
             else None
         )
@@ -141,6 +144,8 @@ class Processor:
     # --- routing ----------------------------------------------------------------------
 
     def _route(self, event: ev.EcsEvent) -> Result:
+        if event.source == WAKE_SOURCE:
+            return self._incident_wake(event)
         if event.source != ecs.ECS_SOURCE:
             return Result(
                 Outcome.SKIPPED, {"reason": f"source {event.source} is not {ecs.ECS_SOURCE}"}
@@ -161,7 +166,7 @@ class Processor:
         if self.alerts and result.outcome in (Outcome.APPLIED, Outcome.DUPLICATE):
             alert = task_alert(event, record, self.settings.alerts)
             if alert is not None:
-                outcome.fields["alert"] = self.alerts.send_once(alert)
+                outcome.fields["alert"] = self.alerts.send_once(alert, record)
         return outcome
 
     def _service_event(self, event: ev.EcsEvent) -> Result:
@@ -172,7 +177,7 @@ class Processor:
             return Result(Outcome.SKIPPED, {"reason": "alerts are off"})
         alert = service_alert(event, self.settings.alerts)
         if alert is None:
-            return Result(Outcome.SKIPPED, {"reason": "not an alert"})
+            return self._recovery(event) or Result(Outcome.SKIPPED, {"reason": "not an alert"})
         sent = self.alerts.send_once(alert)
         return Result(
             Outcome.DUPLICATE if sent == ALREADY_SENT else Outcome.APPLIED, {"alert": sent}
@@ -186,7 +191,32 @@ class Processor:
         result = self.retry.call(
             lambda: write_if_newer(self.dynamodb, table, CONTAINER_INSTANCE_KEY, record)
         )
-        return Result(Outcome(result.outcome), _state_fields(record, CONTAINER_INSTANCE_KEY))
+        outcome = Result(Outcome(result.outcome), _state_fields(record, CONTAINER_INSTANCE_KEY))
+        recovered = (
+            self._recovery(event)
+            if result.outcome in (Outcome.APPLIED, Outcome.DUPLICATE)
+            else None
+        )
+        if recovered is not None:
+            outcome.fields["incident"] = recovered.fields["incident"]
+        return outcome
+
+    def _recovery(self, event: ev.EcsEvent) -> Result | None:
+        """An event that ends an incident (a completed deployment, steady state, health
+        back to OK, an instance leaving): resolve it, once."""
+        recovery = recovery_of(event) if self.alerts else None
+        if recovery is None or self.alerts is None:
+            return None
+        return Result(Outcome.APPLIED, {"incident": self.alerts.recover(recovery)})
+
+    def _incident_wake(self, event: ev.EcsEvent) -> Result:
+        """A quiet period's wake-up, sent by the incident's one-time schedule."""
+        if self.alerts is None:
+            return Result(Outcome.SKIPPED, {"reason": "alerts are off"})
+        key, incident_id = event.detail.get("incidentKey"), event.detail.get("incidentId")
+        if not isinstance(key, str) or not isinstance(incident_id, str):
+            raise ev.MalformedEvent("a wake-up names no incidentKey and incidentId")
+        return Result(Outcome.APPLIED, {"incident": self.alerts.wake(key, incident_id)})
 
     @staticmethod
     def _table(name: str | None, variable: str) -> str:
@@ -248,8 +278,14 @@ def default_processor() -> Processor:
     configure()
     settings = Settings.from_env()
     config = Config(retries={"mode": "standard", "max_attempts": 5})
-    sns = boto3.client("sns", config=config) if settings.alerts.enabled else None
-    return Processor(settings, boto3.client("dynamodb", config=config), sns)
+    alerts = settings.alerts
+    sns = boto3.client("sns", config=config) if alerts.enabled else None
+    scheduler = (
+        boto3.client("scheduler", config=config)
+        if alerts.enabled and alerts.schedule_group
+        else None
+    )
+    return Processor(settings, boto3.client("dynamodb", config=config), sns, scheduler=scheduler)
 
 
 def lambda_handler(event: Any, context: Any) -> dict[str, Any]:

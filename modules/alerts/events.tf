@@ -53,6 +53,27 @@ locals {
     },
   )
 
+  # Incidents end on recovery events the failure patterns do not take: a completed
+  # deployment or steady state (services), health back to OK (container instances; an
+  # instance that leaves the cluster rides on the state rule).
+  resolves = var.incidents.resolution ? toset(var.incidents.resolve) : toset([])
+  recovery_patterns = merge(
+    !contains(local.resolves, "service") ? {} : {
+      service-recoveries = jsonencode(merge({
+        source        = ["aws.ecs"]
+        "detail-type" = ["ECS Deployment State Change", "ECS Service Action"]
+        detail        = { eventName = ["SERVICE_DEPLOYMENT_COMPLETED", "SERVICE_STEADY_STATE"] }
+      }, local.service_cluster_filter))
+    },
+    !contains(local.resolves, "instance") ? {} : {
+      instance-recoveries = jsonencode({
+        source        = ["aws.ecs"]
+        "detail-type" = ["ECS Container Instance Health Change"]
+        detail        = merge({ overallStatus = ["OK"] }, local.detail_cluster_filter)
+      })
+    },
+  )
+
   handler_environment = {
     ALERT_TOPIC_ARN            = local.topic_arn
     ALERT_TABLE_NAME           = aws_dynamodb_table.sent.name
@@ -67,5 +88,11 @@ locals {
     ALERT_CHAT_FORMAT          = var.rules.chat_format ? "on" : "off"
     ALERT_REDACT_PATTERNS      = jsonencode(var.rules.redact_patterns)
     ALERT_ACTION_REASON        = var.rules.action_reason ? "on" : "off"
+    INCIDENT_RESOLUTION        = var.incidents.resolution ? "on" : "off"
+    INCIDENT_QUIET_SECONDS     = tostring(var.incidents.quiet_minutes * 60)
+    INCIDENT_RESOLVE_KINDS     = join(",", sort(var.incidents.resolve))
+    INCIDENT_SCHEDULE_GROUP    = local.wake ? aws_scheduler_schedule_group.incidents[0].name : ""
+    INCIDENT_SCHEDULE_ROLE_ARN = local.wake ? aws_iam_role.incident_wake[0].arn : ""
+    INCIDENT_WAKE_TARGET_ARN   = local.wake ? var.incident_wake.queue_arn : ""
   }
 }

@@ -143,7 +143,10 @@ resource "aws_cloudwatch_metric_alarm" "failures" {
 
 # What the publisher (the handler) may do; the handler module attaches it to its role.
 data "aws_iam_policy_document" "publisher" {
-  source_policy_documents = var.log_reader.enabled ? [data.aws_iam_policy_document.log_reader[0].json] : []
+  source_policy_documents = concat(
+    var.log_reader.enabled ? [data.aws_iam_policy_document.log_reader[0].json] : [],
+    local.wake ? [data.aws_iam_policy_document.schedule_wake_ups[0].json] : [],
+  )
 
   statement {
     sid       = "PublishAlerts"
@@ -152,8 +155,10 @@ data "aws_iam_policy_document" "publisher" {
   }
 
   statement {
-    sid       = "RememberAlerts"
-    actions   = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
+    sid = "RememberAlerts"
+    # GetItem: an incident is read (consistently) before each change, which is one
+    # conditional write on the revision read.
+    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
     resources = [aws_dynamodb_table.sent.arn]
   }
 

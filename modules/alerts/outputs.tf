@@ -5,12 +5,22 @@ output "alarm_arn" {
 
 output "event_patterns" {
   description = "EventBridge patterns (JSON strings) of the service, instance, daemon and hook events that can alert, by purpose, for the handler's rules; task failures ride on its state-change rule."
-  value       = local.event_patterns
+  value       = merge(local.event_patterns, local.recovery_patterns)
 }
 
 output "handler_environment" {
   description = "The environment the handler reads its alert settings from (ALERT_*)."
   value       = local.handler_environment
+}
+
+output "incident_schedule_group_name" {
+  description = "Schedule group of the incidents' quiet-period wake-ups, or null when they are off."
+  value       = local.wake ? aws_scheduler_schedule_group.incidents[0].name : null
+}
+
+output "incident_wake_role_arn" {
+  description = "Role EventBridge Scheduler runs the wake-ups as (it may only send to the handler's queue), or null when they are off."
+  value       = local.wake ? aws_iam_role.incident_wake[0].arn : null
 }
 
 output "publisher_policy_json" {

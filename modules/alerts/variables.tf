@@ -99,6 +99,44 @@ variable "log_reader" {
   }
 }
 
+variable "incidents" {
+  description = "How incidents end: resolution on or off, the quiet period, and which kinds resolve (family, service, instance, daemon)."
+  type = object({
+    resolution    = bool
+    quiet_minutes = number
+    resolve       = list(string)
+  })
+}
+
+variable "incident_wake" {
+  description = "Quiet-period wake-ups for incidents, sent by EventBridge Scheduler to queue_arn (the handler's queue)."
+  # On: a schedule group, a role Scheduler runs as that may only send to queue_arn, and the
+  # publisher's right to manage that group's schedules and pass that role. Off: incidents
+  # resolve by recovery events only.
+  type = object({
+    enabled   = bool
+    queue_arn = optional(string)
+  })
+  default = { enabled = false }
+
+  validation {
+    condition     = !var.incident_wake.enabled || can(regex("^arn:aws[a-z-]*:sqs:[a-z0-9-]+:[0-9]{12}:.+$", coalesce(var.incident_wake.queue_arn, "-")))
+    error_message = "incident_wake.queue_arn must be the handler's SQS queue ARN (arn:aws:sqs:<region>:<account>:<name>) when incident_wake.enabled is true."
+  }
+}
+
+variable "iam_role_path" {
+  description = "Path of the IAM role the module creates (the incident wake-up role)."
+  type        = string
+  default     = "/"
+}
+
+variable "iam_permissions_boundary_arn" {
+  description = "Permissions boundary of the IAM role the module creates; null for none."
+  type        = string
+  default     = null
+}
+
 variable "kms_key_arn" {
   description = "Customer managed KMS key for the topic and the table; null uses the AWS managed keys."
   type        = string

@@ -20,6 +20,16 @@
 # so the state machine watches the task itself (DescribeTasks every task_poll_seconds) and stops
 # it (StopTask) on every path that gives up on it.
 #
+#   openIncident       the incident the job's failed runs opened (absent while none is open),
+#   failedRuns         how many runs failed in it, incidentOpenedAt and lastFailureSlot its span,
+#   resolvingBy        the successful execution that is sending its resolution
+#
+# Incidents: the first failed run opens one, later failed runs update it, the next run that
+# succeeds resolves it with one message. Every message carries the SNS attributes the main
+# module's alerts carry (incidentId, incidentState, kind, severity, cluster, account, region),
+# so one filter policy matches both. Runs never overlap (the lease), so the job's incident
+# needs no claim beyond resolvingBy, which makes the resolution's steps safe to retry.
+#
 # Skipped runs leave an item "<name>#skipped#<slot>" in the same table (who held the lease and
 # since when), besides the SkippedRuns metric and the optional notice.
 
@@ -222,12 +232,12 @@ locals {
         )
         Default = "ExplainExitOther"
       }
-      ExplainSignal    = { Type = "Pass", Parameters = { "text.$" = "States.Format('${local.meanings.exit_signal}', States.MathAdd($.failure.exitCode, -128))" }, ResultPath = "$.meaning", Next = "PublishAlert" }
-      ExplainExitOther = { Type = "Pass", Parameters = { text = local.meanings.exit_other }, ResultPath = "$.meaning", Next = "PublishAlert" }
-      ExplainUnknown   = { Type = "Pass", Parameters = { text = "no known explanation: see the execution history" }, ResultPath = "$.meaning", Next = "PublishAlert" }
+      ExplainSignal    = { Type = "Pass", Parameters = { "text.$" = "States.Format('${local.meanings.exit_signal}', States.MathAdd($.failure.exitCode, -128))" }, ResultPath = "$.meaning", Next = "RecordIncident" }
+      ExplainExitOther = { Type = "Pass", Parameters = { text = local.meanings.exit_other }, ResultPath = "$.meaning", Next = "RecordIncident" }
+      ExplainUnknown   = { Type = "Pass", Parameters = { text = "no known explanation: see the execution history" }, ResultPath = "$.meaning", Next = "RecordIncident" }
     },
-    { for index, pair in local.reason_meanings : "ExplainReason${index}" => { Type = "Pass", Parameters = { text = pair[1] }, ResultPath = "$.meaning", Next = "PublishAlert" } },
-    { for code, text in local.exit_meanings : "ExplainExit${code}" => { Type = "Pass", Parameters = { text = text }, ResultPath = "$.meaning", Next = "PublishAlert" } },
+    { for index, pair in local.reason_meanings : "ExplainReason${index}" => { Type = "Pass", Parameters = { text = pair[1] }, ResultPath = "$.meaning", Next = "RecordIncident" } },
+    { for code, text in local.exit_meanings : "ExplainExit${code}" => { Type = "Pass", Parameters = { text = text }, ResultPath = "$.meaning", Next = "RecordIncident" } },
   )
 
   execution_console_url = "https://${local.region}.${local.console_domain}/states/home?region=${local.region}#/v2/executions/details/{}"
@@ -243,27 +253,75 @@ locals {
     "Kind:      {}",
     "Execution: ${local.execution_console_url}",
     "Task:      {}",
+    "Incident:  {} ({}, {} failed runs in it)",
+  ])
+
+  # The attribute names of the main module's alerts (ecs_events/alerts/render.py and
+  # resolution.py), so that a subscription's filter policy matches both.
+  alert_attributes = {
+    job      = { DataType = "String", StringValue = var.name }
+    family   = { DataType = "String", StringValue = "job/${var.name}" }
+    cluster  = { DataType = "String", StringValue = local.cluster_name }
+    account  = { DataType = "String", StringValue = local.account_id }
+    region   = { DataType = "String", StringValue = local.region }
+    severity = { DataType = "String", StringValue = "ERROR" }
+  }
+  # One subject for every message of an incident, so that email threads them.
+  alert_subject = "Scheduled job ${substr(var.name, 0, 60)} failed"
+
+  resolution_template = join("\n", [
+    "Resolved: scheduled job ${var.name}, its run of {} succeeded.",
+    "",
+    "Failures:  {} failed runs, slots {} to {}",
+    "Cluster:   ${local.cluster_name}   Account: ${local.account_id}   Region: ${local.region}",
+    "Execution: ${local.execution_console_url}",
+    "Incident:  {}",
   ])
 
   alert_states = {
+    # Count the failed run in the job's incident, opening one if none is open.
+    RecordIncident = {
+      Type     = "Task"
+      Resource = "arn:aws:states:::dynamodb:updateItem"
+      Parameters = {
+        TableName                 = local.lease_table_name
+        Key                       = local.lease_key
+        UpdateExpression          = "SET openIncident = if_not_exists(openIncident, :id), incidentOpenedAt = if_not_exists(incidentOpenedAt, :slot), lastFailureSlot = :slot ADD failedRuns :one"
+        ExpressionAttributeValues = { ":id" = { "S.$" = "States.Format('job-{}', $$.Execution.Name)" }, ":slot" = { "S.$" = "$.lease.slot" }, ":one" = { N = "1" } }
+        ReturnValues              = "ALL_NEW"
+      }
+      ResultSelector = { "id.$" = "$.Attributes.openIncident.S", "failedRuns.$" = "$.Attributes.failedRuns.N" }
+      ResultPath     = "$.incident"
+      Retry          = [local.dynamodb_throttling_retry]
+      # The alert matters more than its incident: it goes out marked as unrecorded.
+      Catch = [{ ErrorEquals = ["States.ALL"], ResultPath = "$.incidentError", Next = "IncidentUnrecorded" }]
+      Next  = "ChooseIncidentState"
+    }
+    IncidentUnrecorded = {
+      Type       = "Pass"
+      Parameters = { "id.$" = "States.Format('job-{}', $$.Execution.Name)", failedRuns = "1", state = "opened" }
+      ResultPath = "$.incident"
+      Next       = "PublishAlert"
+    }
+    ChooseIncidentState = {
+      Type    = "Choice"
+      Choices = [{ Variable = "$.incident.failedRuns", StringEquals = "1", Next = "IncidentOpened" }]
+      Default = "IncidentUpdated"
+    }
+    IncidentOpened  = { Type = "Pass", Result = "opened", ResultPath = "$.incident.state", Next = "PublishAlert" }
+    IncidentUpdated = { Type = "Pass", Result = "updated", ResultPath = "$.incident.state", Next = "PublishAlert" }
     PublishAlert = {
       Type     = "Task"
       Resource = "arn:aws:states:::sns:publish"
       Parameters = {
         TopicArn    = local.alert_topic_arn
-        "Subject.$" = "States.Format('Scheduled job ${substr(var.name, 0, 40)} failed ({})', $.failure.kind)"
-        "Message.$" = "States.Format('${local.alert_template}', $.failure.what, $.failure.detail, $.meaning.text, $.lease.slot, $.failure.kind, $$.Execution.Id, $.failure.task)"
-        # The handler's alert attributes (cluster, family, severity, kind, account, region),
-        # so one subscription filter policy selects both kinds of alert; job names the job.
-        MessageAttributes = {
-          cluster  = { DataType = "String", StringValue = local.cluster_name }
-          family   = { DataType = "String", StringValue = local.task_definition_family }
-          severity = { DataType = "String", StringValue = "ERROR" }
-          kind     = { DataType = "String", "StringValue.$" = "$.failure.kind" }
-          account  = { DataType = "String", StringValue = local.account_id }
-          region   = { DataType = "String", StringValue = local.region }
-          job      = { DataType = "String", StringValue = var.name }
-        }
+        Subject     = local.alert_subject
+        "Message.$" = "States.Format('${local.alert_template}', $.failure.what, $.failure.detail, $.meaning.text, $.lease.slot, $.failure.kind, $$.Execution.Id, $.failure.task, $.incident.id, $.incident.state, $.incident.failedRuns)"
+        MessageAttributes = merge(local.alert_attributes, {
+          kind          = { DataType = "String", "StringValue.$" = "$.failure.kind" }
+          incidentId    = { DataType = "String", "StringValue.$" = "$.incident.id" }
+          incidentState = { DataType = "String", "StringValue.$" = "$.incident.state" }
+        })
       }
       ResultPath = null
       # A lost alert must not hide the run's failure: the execution still fails, and the
@@ -278,6 +336,66 @@ locals {
       # DescribeTasks says STOPPED.
       Choices = [{ Variable = "$.failure.release", BooleanEquals = true, Next = "ReleaseLeaseAfterFailure" }]
       Default = "RunFailed"
+    }
+
+    # A run succeeded: resolve the job's open incident, if any (the condition fails, and
+    # nothing is sent, when none is open).
+    ClaimResolution = {
+      Type     = "Task"
+      Resource = "arn:aws:states:::dynamodb:updateItem"
+      Parameters = {
+        TableName                 = local.lease_table_name
+        Key                       = local.lease_key
+        UpdateExpression          = "SET resolvingBy = :me"
+        ConditionExpression       = "attribute_exists(openIncident)"
+        ExpressionAttributeValues = { ":me" = { "S.$" = "$$.Execution.Id" } }
+        ReturnValues              = "ALL_NEW"
+      }
+      ResultSelector = {
+        "id.$"          = "$.Attributes.openIncident.S"
+        "failedRuns.$"  = "$.Attributes.failedRuns.N"
+        "openedAt.$"    = "$.Attributes.incidentOpenedAt.S"
+        "lastFailure.$" = "$.Attributes.lastFailureSlot.S"
+      }
+      ResultPath = "$.resolution"
+      Retry      = [local.dynamodb_throttling_retry]
+      Catch      = [{ ErrorEquals = ["States.ALL"], ResultPath = "$.noIncident", Next = "ReleaseLeaseAfterSuccess" }]
+      Next       = "PublishResolution"
+    }
+    PublishResolution = {
+      Type     = "Task"
+      Resource = "arn:aws:states:::sns:publish"
+      Parameters = {
+        TopicArn    = local.alert_topic_arn
+        Subject     = "[resolved] ${local.alert_subject}"
+        "Message.$" = "States.Format('${local.resolution_template}', $.lease.slot, $.resolution.failedRuns, $.resolution.openedAt, $.resolution.lastFailure, $$.Execution.Id, $.resolution.id)"
+        MessageAttributes = merge(local.alert_attributes, {
+          severity      = { DataType = "String", StringValue = "INFO" }
+          kind          = { DataType = "String", StringValue = "resolution" }
+          incidentId    = { DataType = "String", "StringValue.$" = "$.resolution.id" }
+          incidentState = { DataType = "String", StringValue = "resolved" }
+        })
+      }
+      ResultPath = null
+      Retry      = [{ ErrorEquals = ["SNS.ThrottledException", "SNS.InternalErrorException"], IntervalSeconds = 1, MaxAttempts = 3, BackoffRate = 2 }]
+      # Not sent: the incident stays open, and the next successful run resolves it.
+      Catch = [{ ErrorEquals = ["States.ALL"], ResultPath = "$.resolutionError", Next = "ReleaseLeaseAfterSuccess" }]
+      Next  = "CloseIncident"
+    }
+    CloseIncident = {
+      Type     = "Task"
+      Resource = "arn:aws:states:::dynamodb:updateItem"
+      Parameters = {
+        TableName                 = local.lease_table_name
+        Key                       = local.lease_key
+        UpdateExpression          = "REMOVE openIncident, failedRuns, incidentOpenedAt, lastFailureSlot, resolvingBy"
+        ConditionExpression       = "resolvingBy = :me"
+        ExpressionAttributeValues = { ":me" = { "S.$" = "$$.Execution.Id" } }
+      }
+      ResultPath = null
+      Retry      = [local.dynamodb_throttling_retry]
+      Catch      = [{ ErrorEquals = ["States.ALL"], ResultPath = "$.closeError", Next = "ReleaseLeaseAfterSuccess" }]
+      Next       = "ReleaseLeaseAfterSuccess"
     }
   }
 
@@ -744,7 +862,7 @@ locals {
           "taskArn.$" = "$.watch.taskArn"
         }
         ResultPath = "$.outcome"
-        Next       = "ReleaseLeaseAfterSuccess"
+        Next       = "ClaimResolution"
       }
 
       Succeeded = {

@@ -310,8 +310,9 @@ def test_a_failure_after_the_window_alerts_again_and_says_how_many_were_held(
     processor.process_batch(sqs_batch([crash(99)])["Records"])
     (after,) = inbox(queue_url)
     assert len(first) == 1
-    assert after["heldBack"] == 23
-    assert after["summary"].endswith("(+23 more)")
+    assert (after["incidentState"], after["heldBack"], after["count"]) == ("updated", 23, 25)
+    # One incident, one email subject: the update keeps the opening's.
+    assert after["summary"] == first[0]["summary"]
 
 
 def test_a_storm_opener_whose_publish_failed_is_sent_on_retry(

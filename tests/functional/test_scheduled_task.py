@@ -110,10 +110,13 @@ class Job:
         )["tasks"]
         return str(tasks[0]["taskArn"])
 
-    def attributes(self, topic_arn: str) -> list[dict[str, Any]]:
+    def attributes(self, topic_arn: str) -> list[dict[str, str]]:
         """The message attributes of everything published to the topic."""
         topic = sns_backends[DEFAULT_ACCOUNT_ID][REGION].topics[topic_arn]
-        return [attributes or {} for _, _, _, attributes, _ in topic.sent_notifications]
+        return [
+            {name: value["Value"] for name, value in attributes.items()}
+            for _, _, _, attributes, _ in topic.sent_notifications
+        ]
 
     def published(self, topic_arn: str) -> list[tuple[str | None, str]]:
         """(subject, message) of everything published to the topic."""
@@ -554,7 +557,7 @@ def test_a_refused_run_task_fails_the_run_alerts_in_plain_words_and_frees_the_le
     described = job.sfn.describe_execution(executionArn=execution)
     assert (described["status"], described.get("error")) == ("FAILED", "RunTaskRefused")
     [(subject, message)] = job.published(job.alert_topic_arn)
-    assert subject == f"Scheduled job {job.name} failed (RunTaskRefused)"
+    assert subject == f"Scheduled job {job.name} failed"  # one subject per incident
     assert "RunTask refused to start the task" in message
     assert "no instance has a free network interface" in message
     assert f"Slot:      {SLOT}" in message
@@ -595,7 +598,7 @@ def test_a_non_zero_exit_alerts_with_the_meaning_of_the_exit_code(job: Job) -> N
     described = job.sfn.describe_execution(executionArn=execution)
     assert (described["status"], described.get("error")) == ("FAILED", "ContainerExitedNonZero")
     [(subject, message)] = job.published(job.alert_topic_arn)
-    assert subject == f"Scheduled job {job.name} failed (ContainerExitedNonZero)"
+    assert subject == f"Scheduled job {job.name} failed"  # one subject per incident
     assert f"container {job.container_name} exited with code 127" in message
     assert "the command was not found in the image" in message
     assert f"/tasks/{task_id}/configuration" in message
@@ -617,7 +620,7 @@ def test_a_task_that_never_ran_its_container_alerts_as_a_start_failure(job: Job)
     wait_until(lambda: is_done(job, execution))
 
     [(subject, message)] = job.published(job.alert_topic_arn)
-    assert subject == f"Scheduled job {job.name} failed (TaskFailedToStart)"
+    assert subject == f"Scheduled job {job.name} failed"  # one subject per incident
     assert "the image could not be pulled" in message
 
 
@@ -677,5 +680,54 @@ def test_a_run_over_its_budget_stops_its_task_alerts_and_keeps_the_lease_until_i
         assert (described["status"], described.get("error")) == ("FAILED", "RunTimedOut")
         assert job.tasks() == []  # StopTask was sent
         [(subject, _)] = job.published(job.alert_topic_arn)
-        assert subject == f"Scheduled job {job.name} failed (RunTimedOut)"
+        assert subject == f"Scheduled job {job.name} failed"  # one subject per incident
         assert job.lease()["taskArn"] == task  # kept: the next run checks the task has stopped
+
+
+# --- incidents ------------------------------------------------------------------------------
+
+
+def fail_a_run(job: Job, slot: str, exit_code: int = 1) -> str:
+    execution = job.start(slot)
+    wait_until(lambda: len(job.tasks()) == 1)
+    job.finish_task(job.tasks()[0], exit_code=exit_code)
+    wait_until(lambda: is_done(job, execution))
+    return execution
+
+
+def test_a_job_that_fails_then_succeeds_opens_and_resolves_one_incident(job: Job) -> None:
+    fail_a_run(job, SLOT)
+    fail_a_run(job, NEXT_SLOT, exit_code=137)
+    execution = job.start(LATER_SLOT)
+    wait_until(lambda: len(job.tasks()) == 1)
+    job.finish_task(job.tasks()[0], exit_code=0)
+    wait_until(lambda: is_done(job, execution))
+
+    assert job.status(execution) == "SUCCEEDED"
+    attributes = job.attributes(job.alert_topic_arn)
+    assert [a["incidentState"] for a in attributes] == ["opened", "updated", "resolved"]
+    assert len({a["incidentId"] for a in attributes}) == 1
+    subjects = [subject for subject, _ in job.published(job.alert_topic_arn)]
+    assert subjects == [f"Scheduled job {job.name} failed"] * 2 + [
+        f"[resolved] Scheduled job {job.name} failed"
+    ]
+    _, resolution = job.published(job.alert_topic_arn)[-1]
+    assert f"Failures:  2 failed runs, slots {SLOT} to {NEXT_SLOT}" in resolution
+    assert "openIncident" not in job.lease()
+
+
+def test_a_job_alert_carries_the_attribute_names_of_the_handlers_alerts(job: Job) -> None:
+    fail_a_run(job, SLOT)
+    (attributes,) = job.attributes(job.alert_topic_arn)
+    assert {"incidentId", "incidentState", "kind", "severity", "cluster", "account", "region"} <= (
+        set(attributes)
+    )
+
+
+def test_a_success_with_no_open_incident_sends_nothing(job: Job) -> None:
+    execution = job.start()
+    wait_until(lambda: len(job.tasks()) == 1)
+    job.finish_task(job.tasks()[0], exit_code=0)
+    wait_until(lambda: is_done(job, execution))
+    assert job.status(execution) == "SUCCEEDED"
+    assert job.published(job.alert_topic_arn) == []

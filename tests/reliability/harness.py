@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 from unittest import mock
 
@@ -37,6 +38,8 @@ CLAIM_SECONDS = 60  # the function timeout
 VISIBILITY_SECONDS = 6 * CLAIM_SECONDS  # modules/handler: six times the function timeout
 MAX_RECEIVES = 5  # modules/handler's redrive policy
 BATCH = 10
+SCHEDULE_GROUP = "ecs-events-incidents"
+QUIET_SECONDS = 900  # the quiet period's default
 # The handler's botocore configuration (handler.default_processor).
 CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 5})
 
@@ -135,6 +138,11 @@ class World:
             BillingMode="PAY_PER_REQUEST",
         )
         self.topic_arn = sns.create_topic(Name="ecs-events-alerts")["TopicArn"]
+        # The incidents' wake-ups. No faults beneath this client: the injector speaks
+        # DynamoDB's and SNS's protocols only; a failed CreateSchedule fails its event like
+        # any other call, and its retry creates it (the name makes it once).
+        self.scheduler = boto3.client("scheduler", region_name=REGION, config=CLIENT_CONFIG)
+        self.scheduler.create_schedule_group(Name=SCHEDULE_GROUP)
         injector.alert_table = ALERT_TABLE
         injector.attach(self.dynamodb)
         injector.attach(sns)
@@ -146,12 +154,21 @@ class World:
             # one family would be held back by design (tests/functional/test_alerts.py);
             # the storm-count mixes (storms.py) turn it on.
             storm_window_seconds=storm_window_seconds,
+            quiet_seconds=QUIET_SECONDS,
+            schedule_group=SCHEDULE_GROUP,
+            schedule_role_arn=f"arn:aws:iam::111122223333:role/{SCHEDULE_GROUP}",
+            wake_target_arn=f"arn:aws:sqs:{REGION}:111122223333:ecs-events",
         )
         settings = Settings(TASK_TABLE, CONTAINER_INSTANCE_TABLE, 30, alerts)
         retry = RetryPolicy(sleep=lambda _: None, rng=random.Random(1))
         self.metrics: list[str] = []
         self.processor = Processor(
-            settings, self.dynamodb, sns, retry=retry, metrics_out=self.metrics.append
+            settings,
+            self.dynamodb,
+            sns,
+            retry=retry,
+            metrics_out=self.metrics.append,
+            scheduler=self.scheduler,
         )
         assert self.processor.alerts is not None
         self.processor.alerts.clock = self.clock
@@ -165,6 +182,28 @@ class World:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def messages(self) -> list[dict[str, str]]:
+        """The message attributes of every message SNS accepted, in order."""
+        from moto.sns.models import sns_backends
+
+        topic = sns_backends["123456789012"][REGION].topics[self.topic_arn]
+        return [
+            {name: value["Value"] for name, value in attributes.items()}
+            for _id, _message, _subject, attributes, _group in topic.sent_notifications
+        ]
+
+    def due_wake_ups(self) -> list[dict[str, Any]]:
+        """The wake-ups whose time has come, taken from the Scheduler as it fires them
+        (one-time schedules delete themselves: ActionAfterCompletion DELETE)."""
+        due = []
+        for listed in self.scheduler.list_schedules(GroupName=SCHEDULE_GROUP)["Schedules"]:
+            schedule = self.scheduler.get_schedule(Name=listed["Name"], GroupName=SCHEDULE_GROUP)
+            at = schedule["ScheduleExpression"].removeprefix("at(").removesuffix(")")
+            if datetime.fromisoformat(at).replace(tzinfo=UTC).timestamp() <= self.clock.now:
+                due.append(json.loads(schedule["Target"]["Input"]))
+                self.scheduler.delete_schedule(Name=listed["Name"], GroupName=SCHEDULE_GROUP)
+        return due
 
     def published(self) -> Counter[str]:
         """Messages SNS accepted, by the alertKey attribute they carry."""
@@ -308,6 +347,94 @@ def replay(world: World, stream: Stream) -> Report:
 def tasks_for(events: int, duplicate_share: float) -> int:
     """How many task lives make `events` deliveries with that share of duplicates."""
     return max(1, round(events / (len(LIFECYCLE) * (1 + duplicate_share))))
+
+
+# --- incidents -------------------------------------------------------------------------------
+
+
+def crash_loops(families: int, failures: int, duplicate_share: float, rng: random.Random) -> Stream:
+    """`families` families each failing `failures` times (distinct tasks, exit 1), with
+    `duplicate_share` delivered twice, all shuffled; each family must end with exactly one
+    opening and one resolution counting `failures`."""
+    events: list[dict[str, Any]] = []
+    for family in range(families):
+        name = f"loop-{family}"
+        for n in range(failures):
+            arn = f"arn:aws:ecs:{REGION}:111122223333:task/default/{family:08x}{n:024x}"
+            event = task_event(6, "STOPPED", task_arn=arn, exit_code=1, group=f"family:{name}")
+            detail = event["detail"]
+            detail["taskDefinitionArn"] = detail["taskDefinitionArn"].replace(
+                "billing-report", name
+            )
+            events.append(event)
+    copies = [dict(e) for e in rng.sample(events, int(len(events) * duplicate_share))]
+    events += copies
+    rng.shuffle(events)
+    expected = {f"loop-{family}" for family in range(families)}
+    return Stream(events, {}, expected, len(copies))
+
+
+@dataclass
+class IncidentReport:
+    families: int = 0
+    opened: int = 0  # incidents with an opening message
+    resolved: int = 0  # incidents with a resolution message
+    lost: int = 0  # an opening or a resolution that never went out
+    doubled: Counter[str] = field(default_factory=Counter)  # extra messages, by window
+    miscounted: int = 0  # resolutions whose count is not the family's failures
+    wake_ups: int = 0
+    faults: Counter[str] = field(default_factory=Counter)
+
+
+def deliver_incidents(
+    world: World, stream: Stream, failures: int, rounds: int = 10
+) -> IncidentReport:
+    """Deliver the crash loops under the world's faults, then let quiet periods pass and
+    deliver the wake-ups (through the same faulty queue) until none is left."""
+    deliver_events(world, stream.events)
+    report = IncidentReport(families=len(stream.expected_alerts))
+    for _ in range(rounds):
+        world.clock.now += QUIET_SECONDS + 60
+        wake_ups = world.due_wake_ups()
+        if not wake_ups:
+            break
+        report.wake_ups += len(wake_ups)
+        deliver_events(world, wake_ups + [dict(w) for w in wake_ups[:1]])  # one arrives twice
+    report.faults = Counter(world.injector.injected)
+    by_state: dict[tuple[str, str], list[dict[str, str]]] = {}
+    for message in world.messages():
+        if message.get("family", "").startswith("loop-"):
+            by_state.setdefault((message["family"], message["incidentState"]), []).append(message)
+    for family in stream.expected_alerts:
+        for state in ("opened", "resolved"):
+            sent = by_state.get((family, state), [])
+            if state == "opened":
+                report.opened += bool(sent)
+            else:
+                report.resolved += bool(sent)
+            report.lost += not sent
+            for extra in sent[1:]:
+                report.doubled[window(world.injector.calls, extra["alertKey"])] += 1
+    report.miscounted = _miscounted(world, failures)
+    return report
+
+
+def _miscounted(world: World, failures: int) -> int:
+    enabled, world.injector.enabled = world.injector.enabled, False
+    try:
+        items = world.dynamodb.scan(TableName=ALERT_TABLE)["Items"]
+    finally:
+        world.injector.enabled = enabled
+    return sum(
+        1
+        for item in items
+        if item.get("kind", {}).get("S") == "incident" and int(item["count"]["N"]) != failures
+    )
+
+
+def deliver_events(world: World, events: list[dict[str, Any]], max_rounds: int = 40) -> Report:
+    """`deliver` for any events: every one until it has succeeded."""
+    return deliver(world, Stream(events, {}, set()), max_rounds)
 
 
 # --- hostile content: what every sent message holds ---------------------------------------

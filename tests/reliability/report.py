@@ -3,7 +3,8 @@
 Runs random fault mixes with SQS-like redelivery, hostile records mixed into batches of
 good ones, and a shuffled replay with duplicates, and prints what happened: faults
 injected by kind, events replayed, duplicates, final states wrong, alerts lost, alerts
-doubled by window, hostile records tried, batch crashes, wrong storm counts, frozen
+doubled by window, incidents opened, resolved, lost and doubled by window under the same
+fault mixes, hostile records tried, batch crashes, wrong storm counts, frozen
 resources, and what hostile content in failing tasks leaves in the messages sent (size,
 secrets, mentions, controls). Seeded: the same arguments print the same figures.
 """
@@ -22,7 +23,16 @@ from devkit.events import task_event
 
 from .faults import STORM_KINDS, FaultInjector
 from .frozen import add_unstorable_versions, frozen, seed_versionless
-from .harness import World, deliver, hostile_content_run, replay, task_stream, tasks_for
+from .harness import (
+    World,
+    crash_loops,
+    deliver,
+    deliver_incidents,
+    hostile_content_run,
+    replay,
+    task_stream,
+    tasks_for,
+)
 from .hostile import hostile_body
 from .storms import STORM_WINDOW_SECONDS, count_storm, storm_stream
 
@@ -72,6 +82,42 @@ def fault_mixes(mixes: int, tasks: int) -> None:
         f"final states wrong: {sums['wrong_states']}; alerts expected: "
         f"{sums['alerts_expected']}, lost: {sums['alerts_lost']}, doubled: {sums['doubled']} "
         f"({sums['doubled'] / max(1, sums['alerts_expected']):.1%}) by window: {dict(windows)}"
+    )
+
+
+def incident_mixes(mixes: int, families: int, failures: int) -> None:
+    print(
+        f"\n## Incidents under the same fault mixes ({mixes}; {families} crash loops of "
+        f"{failures} failures each, 30 % duplicates, a wake-up delivered twice)"
+    )
+    print("rate | faults | opened | resolved | lost | doubled | miscounted | wake-ups")
+    sums: Counter[str] = Counter()
+    windows: Counter[str] = Counter()
+    for n in range(mixes):
+        rate = 0.10 + 0.20 * n / max(1, mixes - 1)
+        stream = crash_loops(families, failures, 0.3, random.Random(400 + n))
+        injector = FaultInjector(rate=rate, crash_rate=0.005, rng=random.Random(500 + n))
+        with World(injector, storm_window_seconds=900) as world:
+            r = deliver_incidents(world, stream, failures)
+        doubled = sum(r.doubled.values())
+        windows.update(r.doubled)
+        for name, value in (
+            ("families", r.families),
+            ("opened", r.opened),
+            ("resolved", r.resolved),
+            ("lost", r.lost),
+            ("doubled", doubled),
+            ("miscounted", r.miscounted),
+        ):
+            sums[name] += value
+        print(
+            f"{rate:.0%} | {sum(r.faults.values())} | {r.opened} | {r.resolved} | {r.lost} | "
+            f"{doubled} | {r.miscounted} | {r.wake_ups}"
+        )
+    print(
+        f"incidents expected: {sums['families']}; opened: {sums['opened']}, resolved: "
+        f"{sums['resolved']}, lost: {sums['lost']}, doubled: {sums['doubled']} by window: "
+        f"{dict(windows)}; counts wrong: {sums['miscounted']}"
     )
 
 
@@ -205,6 +251,7 @@ def main() -> None:
     # 0 leaves a part out.
     parser.add_argument("--mixes", type=int, default=7)
     parser.add_argument("--tasks", type=int, default=150, help="task lives per fault mix")
+    parser.add_argument("--incidents", type=int, default=7, help="incident fault mixes")
     parser.add_argument("--hostile", type=int, default=1000)
     parser.add_argument("--replay", type=int, default=10_000, help="events replayed")
     parser.add_argument("--storms", type=int, default=7, help="storm-count fault mixes")
@@ -222,6 +269,8 @@ def main() -> None:
     logging.getLogger("ecs_events").disabled = True
     if args.mixes:
         fault_mixes(args.mixes, args.tasks)
+    if args.incidents:
+        incident_mixes(args.incidents, families=6, failures=20)
     if args.hostile:
         hostile(args.hostile)
     if args.replay:

@@ -147,3 +147,67 @@ def test_key_policy_lets_eventbridge_and_logs_use_the_key(plan_example) -> None:
         "events.amazonaws.com"
     ]
     assert "data.aws_region.current.id" in services["CloudWatchLogsEncryptsLogGroups"]["references"]
+
+
+# --- incidents ------------------------------------------------------------------------------
+
+
+def test_recovery_rules_route_completed_deployments_steady_states_and_healthy_instances(
+    plan_example,
+) -> None:
+    patterns = handler_patterns(plan_example("complete"))
+    assert patterns["ecs-events-complete-service-recoveries"] == {
+        "source": ["aws.ecs"],
+        "detail-type": ["ECS Deployment State Change", "ECS Service Action"],
+        "detail": {"eventName": ["SERVICE_DEPLOYMENT_COMPLETED", "SERVICE_STEADY_STATE"]},
+        "resources": [
+            {"prefix": "arn:aws:ecs:eu-west-1:111122223333:service/production/"},
+            {"prefix": "arn:aws:ecs:eu-west-1:111122223333:service/batch/"},
+        ],
+    }
+    assert patterns["ecs-events-complete-instance-recoveries"]["detail"]["overallStatus"] == ["OK"]
+
+
+def test_wake_ups_get_their_own_schedule_group_and_the_handlers_queue(plan_example) -> None:
+    plan = plan_example("complete")
+    group = plan.one("aws_scheduler_schedule_group", "module.alerts").values
+    assert group["name"] == "ecs-events-complete-incidents"
+    root = module_configuration(plan, "ecs_events")
+    wake = root["module_calls"]["alerts"]["expressions"]["incident_wake"]
+    assert "module.handler.queue_arn" in wake["references"]
+
+
+def test_the_wake_up_role_may_only_send_to_the_handlers_queue(plan_example) -> None:
+    alerts = module_configuration(plan_example("complete"), "ecs_events", "alerts")
+    assert statement_resource_references(alerts, "data.aws_iam_policy_document.incident_wake") == {
+        "WakeTheHandler": {"var.incident_wake.queue_arn", "var.incident_wake"},
+    }
+
+
+def test_the_handler_may_schedule_in_its_group_only_and_pass_only_the_wake_up_role(
+    plan_example,
+) -> None:
+    alerts = module_configuration(plan_example("complete"), "ecs_events", "alerts")
+    assert statement_resource_references(
+        alerts, "data.aws_iam_policy_document.schedule_wake_ups"
+    ) == {
+        "ScheduleWakeUps": {"local.wake_schedule_arns"},
+        "PassTheWakeUpRole": {
+            "aws_iam_role.incident_wake[0].arn",
+            "aws_iam_role.incident_wake[0]",
+            "aws_iam_role.incident_wake",
+        },
+    }
+    (document,) = [
+        r
+        for r in alerts["resources"]
+        if r["address"] == "data.aws_iam_policy_document.schedule_wake_ups"
+    ]
+    condition = document["expressions"]["statement"][1]["condition"][0]
+    assert condition["variable"]["constant_value"] == "iam:PassedToService"
+    assert condition["values"]["constant_value"] == ["scheduler.amazonaws.com"]
+
+
+def test_with_resolution_off_no_wake_up_is_created(plan_example) -> None:
+    plan = plan_example("basic")
+    assert plan.of_type("aws_scheduler_schedule_group") == []

@@ -233,3 +233,35 @@ def test_central_rules_take_forwarded_events_of_any_member_and_region(plan_examp
     assert matches(state, moved(task_event(), MEMBER, region))
     assert matches(history, moved(task_event(), MEMBER, region))
     assert matches(deployments, moved(deployment_event(), MEMBER, region))
+
+
+@pytest.mark.parametrize(
+    ("event", "cluster", "expected"),
+    [
+        (deployment_event("SERVICE_DEPLOYMENT_COMPLETED"), PRODUCTION, True),
+        (service_action_event("SERVICE_STEADY_STATE", "INFO"), PRODUCTION, True),
+        (deployment_event("SERVICE_DEPLOYMENT_IN_PROGRESS"), PRODUCTION, False),
+        (deployment_event("SERVICE_DEPLOYMENT_FAILED"), PRODUCTION, False),
+        (service_action_event("SERVICE_STEADY_STATE", "INFO"), ELSEWHERE, False),
+    ],
+)
+def test_service_recovery_rule_takes_completions_and_steady_states_of_the_clusters(
+    plan_example, event, cluster, expected
+) -> None:
+    pattern = rule_patterns(plan_example("complete"))["service-recoveries"]
+    assert matches(pattern, in_cluster(event, cluster)) is expected
+
+
+@pytest.mark.parametrize(
+    ("event", "cluster", "expected"),
+    [
+        (instance_health_event("OK", failing=()), PRODUCTION, True),
+        (instance_health_event("IMPAIRED"), PRODUCTION, False),
+        (instance_health_event("OK", failing=()), ELSEWHERE, False),
+    ],
+)
+def test_instance_recovery_rule_takes_healthy_instances_of_the_clusters(
+    plan_example, event, cluster, expected
+) -> None:
+    pattern = rule_patterns(plan_example("complete"))["instance-recoveries"]
+    assert matches(pattern, in_cluster(event, cluster)) is expected

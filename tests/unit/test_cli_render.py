@@ -242,7 +242,15 @@ def test_region_is_the_flag_then_aws_region_then_aws_default_region(argv, env, e
 def test_every_option_of_every_command_has_help() -> None:
     parser = main.build_parser()
     commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
-    assert set(commands) == {"tasks", "task", "instances", "service", "backfill", "redrive"}
+    assert set(commands) == {
+        "tasks",
+        "task",
+        "instances",
+        "service",
+        "incidents",
+        "backfill",
+        "redrive",
+    }
     for command in [parser, *commands.values()]:
         for action in command._actions:
             if isinstance(action, argparse._SubParsersAction):
@@ -372,3 +380,20 @@ def test_redrive_batches_hold_at_most_ten_entries_in_order() -> None:
     entries = [redrive_entry(n, 10) for n in range(12)]
     chunks = [[e["Id"] for e in chunk] for chunk in redrive.chunks(entries)]
     assert chunks == [[str(n) for n in range(10)], ["10", "11"]]
+
+
+def test_an_incident_page_escapes_what_the_stream_put_in_its_reasons() -> None:
+    item = {
+        "incidentId": "abc-1",
+        "status": "open",
+        "subjectKind": "family",
+        "subjectName": "billing",
+        "cluster": "default",
+        "count": 1,
+        "firstAt": 1_795_145_400,
+        "lastAt": 1_795_145_400,
+        "reasons": {"exit 1\x1b[2J": 1},
+    }
+    page = render.render_incident(item)
+    assert "\x1b" not in page
+    assert "      1  exit 1\\x1b[2J" in page.splitlines()

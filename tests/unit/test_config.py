@@ -109,3 +109,37 @@ def test_the_exit_code_and_trigger_defaults_are_the_modules() -> None:
         re.findall(r"^\s+(\w+)\s*=\s*optional\(bool, (true|false)\)", VARIABLES_TF, re.M)
     )
     assert {name for name in ALERT_TRIGGERS if triggers[name] == "true"} == DEFAULT_TRIGGERS
+
+
+# --- incidents -----------------------------------------------------------------------------
+
+
+def test_incidents_resolve_every_kind_after_fifteen_quiet_minutes_by_default() -> None:
+    alerts = Settings.from_env({}).alerts
+    assert (alerts.resolution, alerts.quiet_seconds) == (True, 900)
+    assert alerts.resolve_kinds == {"family", "service", "instance", "daemon"}
+    assert alerts.schedule_group is None  # no wake-ups: recovery events only
+
+
+def test_incident_settings_read_their_variables() -> None:
+    alerts = Settings.from_env(
+        {
+            "INCIDENT_RESOLUTION": "off",
+            "INCIDENT_QUIET_SECONDS": "600",
+            "INCIDENT_RESOLVE_KINDS": "service, instance",
+            "INCIDENT_SCHEDULE_GROUP": "g",
+            "INCIDENT_SCHEDULE_ROLE_ARN": "arn:aws:iam::111122223333:role/wake",
+            "INCIDENT_WAKE_TARGET_ARN": "arn:aws:sqs:us-west-2:111122223333:q",
+        }
+    ).alerts
+    assert (alerts.resolution, alerts.quiet_seconds) == (False, 600)
+    assert alerts.resolve_kinds == {"service", "instance"}
+    assert (alerts.schedule_group, alerts.wake_target_arn) == (
+        "g",
+        "arn:aws:sqs:us-west-2:111122223333:q",
+    )
+
+
+def test_an_unknown_incident_kind_is_refused_with_the_choices() -> None:
+    with pytest.raises(ConfigurationError, match="INCIDENT_RESOLVE_KINDS has job; choose from"):
+        Settings.from_env({"INCIDENT_RESOLVE_KINDS": "job"})

@@ -13,7 +13,7 @@ from typing import Any
 from ecs_events.action_logs import ActionLogRecord, parse_record
 from ecs_events.times import epoch_millis, format_millis
 
-from .. import aws, history, names, render
+from .. import aws, names, queries, render
 from ..errors import USAGE, CliError
 
 HELP = "one service: its deployments, their outcomes and AWS's reasons, newest first"
@@ -132,7 +132,7 @@ def run(args: argparse.Namespace, env: dict[str, str]) -> int:
     if not cluster:
         raise CliError("--cluster needs a cluster name or ARN", USAGE)
     try:
-        start = history.parse_since(args.since)
+        start = queries.parse_since(args.since)
     except ValueError as error:
         raise CliError(f"--since: {error}", USAGE) from None
     suffix = f":service/{cluster}/{args.service}"

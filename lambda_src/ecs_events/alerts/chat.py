@@ -62,8 +62,11 @@ def chat_message(alert: Alert) -> dict[str, Any]:
             ],
         },
         "metadata": {
-            # One thread per family: a storm's messages stay together.
-            "threadId": _one_line(f"{alert.cluster}/{alert.family}"),
+            # One thread per incident: its opening, updates and resolution stay together
+            # (threadId: https://docs.aws.amazon.com/chatbot/latest/adminguide/custom-notifs.html).
+            "threadId": _one_line(
+                alert.attributes.get("incidentId") or f"{alert.cluster}/{alert.family}"
+            ),
             "summary": _one_line(alert.subject),
             "eventType": alert.kind,
             "relatedResources": related,

@@ -38,15 +38,19 @@ from ..config import AlertSettings
 from ..logs import LOGGER
 from ..retry import RetryPolicy
 from .action_reason import ActionReasonReader
+from .incident import Recovery, failure_of, subject_of
+from .incident_state import Incidents
 from .last_words import LogReader
 from .render import Alert, failure_metric, sns_message
+from .resolution import with_incident
 from .storm import StormGate, with_held_back
 
 ALERT_KEY = "alertKey"
 SENT = "sent"
 CLAIMED = "claimed"
 ALREADY_SENT = "already sent"
-# Claimed and counted, but inside a storm window: the next alert after it says so.
+# Claimed and counted (in its storm window and its incident), not sent: the next message
+# of the incident says how many were held back.
 HELD_BACK = "held back"
 # How long the alerts table remembers a sent alert.
 _REMEMBER_SECONDS = 30 * 86400
@@ -69,6 +73,7 @@ class AlertSender:
         metrics_out: Callable[[str], None] | None = None,
         retry: RetryPolicy | None = None,
         token: Callable[[], str] = lambda: uuid.uuid4().hex,
+        scheduler: Any = None,
     ) -> None:
         self.settings = settings
         self.dynamodb = dynamodb
@@ -78,14 +83,16 @@ class AlertSender:
         self.retry = retry or RetryPolicy()
         self.token = token
         self.storm = StormGate(dynamodb, settings.table_name or "", settings.storm_window_seconds)
+        self.incidents = Incidents(settings, dynamodb, self._publish, scheduler, self.retry)
         self.log_reader = LogReader(settings, retry=self.retry)
         self.action_reason = ActionReasonReader(settings.log_timeout_seconds)
 
-    def send_once(self, alert: Alert) -> str:
+    def send_once(self, alert: Alert, record: dict[str, Any] | None = None) -> str:
         """SENT; ALREADY_SENT when this alert is marked sent; HELD_BACK when a storm window
-        holds its message (it is counted all the same). Raises AlertPending when another
-        live delivery holds it, and the error when the storm check or the publish fails
-        (after giving the claim back), so that a redelivery sends it."""
+        holds its message (it is counted all the same). Raises AlertPending
+        when another live delivery holds it, and the error when counting it or the publish
+        fails (after giving the claim back), so that a redelivery sends it. `record`: the
+        stored task state, whose times and size the incident sums."""
         now = int(self.clock())
         token = self.token()  # the identity of this delivery, carried by its claim
         key = {ALERT_KEY: {"S": alert.key}}
@@ -99,15 +106,19 @@ class AlertSender:
                 "marked sent; retry later"
             )
         try:
+            # The storm window decides which failures are sent (each counted once); the
+            # incident, which message of its thread this is. An opening is always sent.
             storm = self.storm.admit(alert, now)
-            if storm.send:
-                message = self.log_reader.add_to(with_held_back(alert, storm))
+            admission = self.incidents.admit(
+                alert, subject_of(alert), failure_of(alert, now, record), now
+            )
+            send = storm.send or admission.opened
+            if send:
+                message = with_incident(with_held_back(alert, storm), admission)
+                message = self.log_reader.add_to(message)
                 if self.settings.action_reason:
                     message = self.action_reason.add_to(message)
-                self.sns.publish(
-                    TopicArn=self.settings.topic_arn,
-                    **_keyed_message(message, self.settings.chat),
-                )
+                self._publish(message)
         except Exception:
             self._release(key, token)
             raise
@@ -126,7 +137,22 @@ class AlertSender:
                 "alert sent but not marked sent",
                 extra={"alertKey": alert.key, "reason": f"{type(error).__name__}: {error}"},
             )
-        return SENT if storm.send else HELD_BACK
+        return SENT if send else HELD_BACK
+
+    def recover(self, recovery: Recovery) -> str:
+        """Resolve the incident a recovery event ends (resolution.RESOLVED), if one is open."""
+        return self.incidents.recover(
+            recovery.subject, recovery.how, recovery.at, int(self.clock())
+        )
+
+    def wake(self, incident_key: str, incident_id: str) -> str:
+        """A quiet-period wake-up from the incident's schedule."""
+        return self.incidents.wake(incident_key, incident_id, int(self.clock()))
+
+    def _publish(self, message: Alert) -> None:
+        self.sns.publish(
+            TopicArn=self.settings.topic_arn, **_keyed_message(message, self.settings.chat)
+        )
 
     def _claim(self, alert: Alert, now: int, token: str) -> dict[str, Any] | None:
         """None when this delivery holds the claim; else what the table holds."""
