@@ -316,10 +316,13 @@ variable "history" {
 }
 
 variable "console_history" {
-  description = "The ECS console's History tab (event history) for each of cluster_arns, which must be named: the log group /aws/events/ecs/containerinsights/<cluster>/performance and the EventBridge rule under the name the console computes (EventsToLogs-...), as the console creates them when capture is turned on there. Each event is then also ingested into CloudWatch Logs once more per cluster group. retention_days: the console's default is 7. create_log_groups = false writes into groups that already exist (capture turned on in the console before; or import them, see the README). The groups are admitted by the event log's Logs resource policy (history), so none is added per cluster."
+  description = "The ECS console's History tab for each of cluster_arns (which must be named), with the log group and rule the console looks for."
   type = object({
-    enabled           = optional(bool, false)
-    retention_days    = optional(number, 7)
+    enabled = optional(bool, false)
+    # The console's own default; each cluster's group is one more ingestion of its events.
+    retention_days = optional(number, 7)
+    # false writes into groups that exist already (capture turned on in the console before;
+    # or import them, docs in the README). The event log's Logs resource policy admits them.
     create_log_groups = optional(bool, true)
   })
   default = {}
@@ -331,9 +334,12 @@ variable "console_history" {
 }
 
 variable "action_logs" {
-  description = "ECS Action Logs (service-deployment and daemon decisions, with the reasons events lack, such as \"No rollback candidate was found\") of each of cluster_arns, which must be named, delivered into /aws/events/ecs/action-logs/<cluster> with two saved Logs Insights queries (deployment errors, one deployment's timeline). The event log's Logs resource policy (history) admits the delivery; without it CreateDelivery would add the groups to the account-shared AWSLogDeliveryWrite20150319 policy. retention_days null keeps them for log_retention_days."
+  description = "ECS Action Logs (deployment and daemon decisions with AWS's reasons) of each of cluster_arns, into /aws/events/ecs/action-logs/<cluster>."
   type = object({
-    enabled        = optional(bool, false)
+    # Admitted by the event log's Logs resource policy (history); without it CreateDelivery
+    # would add the groups to the account-shared AWSLogDeliveryWrite20150319 policy.
+    enabled = optional(bool, false)
+    # Null keeps them for log_retention_days.
     retention_days = optional(number)
   })
   default = {}

@@ -260,7 +260,7 @@ locals {
   # resolution.py), so that a subscription's filter policy matches both.
   alert_attributes = {
     job      = { DataType = "String", StringValue = var.name }
-    family   = { DataType = "String", StringValue = "job/${var.name}" }
+    family   = { DataType = "String", StringValue = local.task_definition_family }
     cluster  = { DataType = "String", StringValue = local.cluster_name }
     account  = { DataType = "String", StringValue = local.account_id }
     region   = { DataType = "String", StringValue = local.region }

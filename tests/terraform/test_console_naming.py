@@ -141,8 +141,14 @@ def test_terraform_names_equal_python_on_any_arns(terraform_names: Names, arns: 
     assert got.keys() == set(arns)
 
 
+# Printable ASCII, the alphabet of an ARN: Terraform normalises the strings it reads to
+# Unicode NFC, so arbitrary text would test that normalisation, not base58.
 @BATCHED
-@given(st.lists(st.text(max_size=80), min_size=50, max_size=100, unique=True))
+@given(
+    st.lists(
+        st.text(string.printable.strip() + " ", max_size=80), min_size=50, max_size=100, unique=True
+    )
+)
 def test_terraform_base58_equals_python_on_any_strings(
     terraform_names: Names, values: list[str]
 ) -> None:

@@ -23,11 +23,13 @@ PLANNED = {
         "aws_sns_topic": 0,
     },
     # complete adds alerts: a table, five rules (deployments, service actions, instance
-    # health, daemons, hooks), a topic, an alarm.
+    # health, daemons, hooks) and the incidents' two recovery rules (services, instances),
+    # a topic, an alarm, and the role EventBridge Scheduler wakes quiet incidents with.
     "complete": {
         "aws_dynamodb_table": 3,
-        "aws_cloudwatch_event_rule": 6,
-        "aws_cloudwatch_event_target": 6,
+        "aws_cloudwatch_event_rule": 8,
+        "aws_cloudwatch_event_target": 8,
+        "aws_iam_role": 2,
         "aws_cloudwatch_metric_alarm": 2,
         "aws_sns_topic": 1,
     },

@@ -210,9 +210,9 @@ def test_every_central_rule_and_target_attaches_to_the_central_bus(fleet) -> Non
         if r.address.startswith("module.central.")
         and r.type in ("aws_cloudwatch_event_rule", "aws_cloudwatch_event_target")
     ]
-    # state, deployments, service actions, instance health, daemons, hooks, event log:
-    # a rule and a target each
-    assert len(central) == 14
+    # state, deployments, service actions, instance health, daemons, hooks, the incidents'
+    # service and instance recoveries, event log: a rule and a target each
+    assert len(central) == 18
     assert {r.values["event_bus_name"] for r in central} == {BUS}
 
 

@@ -32,7 +32,8 @@ LONGEST_REGION_LENGTH = 15
 
 # (resource type, attribute holding the name) -> AWS's limit, each from the service's API
 # reference (CreateRole RoleName, CreateFunction FunctionName, CreateQueue QueueName,
-# CreateTopic Name, PutRule Name, CreateSchedule Name, CreateStateMachine name,
+# CreateTopic Name, PutRule Name, CreateSchedule Name, CreateScheduleGroup Name,
+# CreateStateMachine name,
 # PutMetricAlarm AlarmName, CreateLogGroup logGroupName, CreateTable TableName,
 # PutResourcePolicy policyName, PutQueryDefinition name, PutDashboard DashboardName).
 LIMITS = {
@@ -42,6 +43,7 @@ LIMITS = {
     ("aws_sns_topic", "name"): 256,
     ("aws_cloudwatch_event_rule", "name"): 64,
     ("aws_scheduler_schedule", "name"): 64,
+    ("aws_scheduler_schedule_group", "name"): 64,
     ("aws_sfn_state_machine", "name"): 80,
     ("aws_cloudwatch_metric_alarm", "alarm_name"): 255,
     ("aws_cloudwatch_log_group", "name"): 512,

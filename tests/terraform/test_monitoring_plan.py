@@ -64,8 +64,9 @@ def test_each_rule_has_a_failed_invocations_alarm(plan_example) -> None:
     }
     failed = [a for a in alarms(plan).values() if a["metric_name"] == "FailedInvocations"]
     assert {a["dimensions"]["RuleName"] for a in failed} == rules
-    # state, deployments, service actions, instance health, daemons, hooks
-    assert len(rules) == 6
+    # state, deployments, service actions, instance health, daemons, hooks, and the
+    # incidents' service and instance recoveries
+    assert len(rules) == 8
     assert all(a["namespace"] == "AWS/Events" for a in failed)
 
 

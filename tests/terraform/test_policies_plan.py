@@ -104,7 +104,7 @@ def test_a_brought_topic_without_a_key_gets_no_key_grant(plan_root) -> None:
 
 def test_every_role_takes_the_path_and_permissions_boundary(every_option: Plan) -> None:
     roles = every_option.of_type("aws_iam_role")
-    assert len(roles) == 3
+    assert len(roles) == 4  # handler, reconciler, its schedule, the incidents' wake-ups
     assert {(r.values["path"], r.values["permissions_boundary"]) for r in roles} == {
         ("/ecs-events/", BOUNDARY)
     }
