@@ -7,7 +7,7 @@ provider "aws" {
 
 module "ecs_events" {
   # From the registry or git, replace this path with the module's source address, such as
-  # "git::https://github.com/<owner>/terraform-aws-ecs-events.git?ref=v0.2.0".
+  # "git::https://github.com/<owner>/terraform-aws-ecs-events.git?ref=v0.3.0".
   source = "../../"
 
   name   = var.name

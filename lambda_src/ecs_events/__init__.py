@@ -6,4 +6,4 @@ on the standard library and the boto3 that the Lambda runtime ships.
 
 # The one version of the project: pyproject.toml reads it (setuptools dynamic), the
 # committed zip carries it, and git tags are v<version>.
-__version__ = "0.2.0"
+__version__ = "0.3.0"
